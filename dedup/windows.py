@@ -1,0 +1,95 @@
+"""Passage windows: overlapping runs of words, and regions built from candidate window pairs.
+
+Whole-document MinHash cannot see one shared paragraph inside two otherwise different
+articles: the paragraph is a small share of each shingle set. So every document is
+also cut into overlapping windows of ``window`` words every ``step`` words; windows
+get their own signatures and LSH candidates, and candidate window pairs of one
+document pair are merged into regions that the aligner then reads word by word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+I64 = npt.NDArray[np.int64]
+
+
+def cut(n_tokens: int, *, window: int, step: int) -> tuple[I64, I64]:
+    """Token ranges ``[starts[i], stops[i])`` of the windows of a text with ``n_tokens`` words.
+
+    Windows start every ``step`` words; one more window is aligned to the end so the
+    tail is always covered. A text shorter than one window is a single window.
+
+    >>> [list(map(int, x)) for x in cut(12, window=5, step=3)]
+    [[0, 3, 6, 7], [5, 8, 11, 12]]
+    >>> [list(map(int, x)) for x in cut(4, window=5, step=3)]
+    [[0], [4]]
+    """
+    if n_tokens <= 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    if n_tokens <= window:
+        return np.array([0], dtype=np.int64), np.array([n_tokens], dtype=np.int64)
+    starts = np.arange(0, n_tokens - window + 1, step, dtype=np.int64)
+    if starts[-1] + window < n_tokens:
+        starts = np.append(starts, n_tokens - window)
+    return starts, starts + window
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Token ranges ``[a_start, a_stop)`` and ``[b_start, b_stop)`` that probably share a passage."""
+
+    a_start: int
+    a_stop: int
+    b_start: int
+    b_stop: int
+
+
+def merge_regions(
+    a_starts: I64, a_stops: I64, b_starts: I64, b_stops: I64, *, gap: int, a_len: int, b_len: int, margin: int
+) -> list[Region]:
+    """Merge the candidate window pairs of one document pair into regions.
+
+    Window pairs are grouped first by their ranges in document a (ranges closer than
+    ``gap`` words join), then, within each group, by their ranges in document b, so a
+    paragraph that b repeats twice gives two regions. Each region is widened by
+    ``margin`` words on both sides (clipped to the texts), because the windows that
+    straddle a passage's edges often do not collide.
+
+    >>> one = np.array([0, 5]), np.array([10, 15]), np.array([100, 105]), np.array([110, 115])
+    >>> merge_regions(*one, gap=0, a_len=50, b_len=200, margin=2)
+    [Region(a_start=0, a_stop=17, b_start=98, b_stop=117)]
+    """
+    regions: list[Region] = []
+    for a_group in _groups(a_starts, a_stops, gap):
+        for b_group in _groups(b_starts[a_group], b_stops[a_group], gap):
+            members = a_group[b_group]
+            regions.append(
+                Region(
+                    a_start=max(0, int(a_starts[members].min()) - margin),
+                    a_stop=min(a_len, int(a_stops[members].max()) + margin),
+                    b_start=max(0, int(b_starts[members].min()) - margin),
+                    b_stop=min(b_len, int(b_stops[members].max()) + margin),
+                )
+            )
+    return regions
+
+
+def _groups(starts: I64, stops: I64, gap: int) -> list[I64]:
+    """Indices of ranges grouped into runs whose ranges overlap or lie within ``gap`` of each other."""
+    order = np.argsort(starts, kind="stable")
+    groups: list[I64] = []
+    current: list[int] = []
+    reach = -1
+    for i in order.tolist():
+        if current and starts[i] > reach + gap:
+            groups.append(np.array(current, dtype=np.int64))
+            current, reach = [], -1
+        current.append(i)
+        reach = max(reach, int(stops[i]))
+    if current:
+        groups.append(np.array(current, dtype=np.int64))
+    return groups

@@ -1,0 +1,48 @@
+"""Hypothesis strategies: article-like texts built from a small vocabulary, with known shared passages."""
+
+from __future__ import annotations
+
+from hypothesis import strategies as st
+
+from dedup.model import Document
+
+WORDS = (
+    "council sanctions meeting envoy minister harbour tide barrier vote budget city river bridge school "
+    "teachers union strike court judge ruling police report inquiry hospital doctors patients funding "
+    "election candidate campaign poll voters turnout market shares bank rates inflation growth farmers "
+    "drought harvest storm coast flood warning residents mayor governor agency official spokesperson "
+    "said told reporters on monday tuesday friday after before during while because although however "
+    "new old local national regional federal public private early late major minor final first second "
+    "plan deal talks proposal decision statement letter review audit figures data survey study results "
+    "will would could should must may might has have had was were is are be been being not also only"
+).split()
+
+word = st.sampled_from(WORDS)
+
+
+def sentence(min_words: int = 6, max_words: int = 18) -> st.SearchStrategy[str]:
+    """One sentence: capitalised, words joined by spaces, a full stop."""
+    return st.lists(word, min_size=min_words, max_size=max_words).map(
+        lambda ws: " ".join(ws).capitalize() + "."
+    )
+
+
+def paragraph(min_sentences: int = 1, max_sentences: int = 4) -> st.SearchStrategy[str]:
+    """A few sentences joined by spaces."""
+    return st.lists(sentence(), min_size=min_sentences, max_size=max_sentences).map(" ".join)
+
+
+def article(min_paragraphs: int = 1, max_paragraphs: int = 4) -> st.SearchStrategy[str]:
+    """Paragraphs separated by blank lines."""
+    return st.lists(paragraph(), min_size=min_paragraphs, max_size=max_paragraphs).map("\n\n".join)
+
+
+@st.composite
+def article_pairs_with_shared_passage(draw: st.DrawFn) -> tuple[Document, Document, str]:
+    """Two documents with different surroundings around one shared passage of >= 25 words."""
+    passage = draw(st.lists(sentence(10, 18), min_size=2, max_size=4).map(" ".join))
+    before_a, after_a = draw(article(0, 2)), draw(article(0, 2))
+    before_b, after_b = draw(article(0, 2)), draw(article(0, 2))
+    a = "\n\n".join(p for p in (before_a, passage, after_a) if p)
+    b = "\n\n".join(p for p in (before_b, passage, after_b) if p)
+    return Document("a", a), Document("b", b), passage

@@ -1,0 +1,91 @@
+import itertools
+
+import numpy as np
+import pytest
+from datasketch import MinHashLSH
+from datasketch.lsh import _optimal_param
+
+from dedup.lsh import band_keys, candidate_pairs, choose_bands
+from dedup.minhash import Signer
+
+
+@pytest.mark.parametrize("threshold", [0.1, 0.3, 0.5, 0.7, 0.8, 0.9])
+@pytest.mark.parametrize("num_perm", [16, 64, 128])
+def test_choose_bands_agrees_with_datasketch(threshold: float, num_perm: int) -> None:
+    assert choose_bands(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.5, 0.5)
+
+
+def brute_force_pairs(signatures: np.ndarray, bands: int, rows: int) -> set[tuple[int, int]]:
+    pairs = set()
+    for i, j in itertools.combinations(range(len(signatures)), 2):
+        for band in range(bands):
+            cols = slice(band * rows, (band + 1) * rows)
+            if (signatures[i, cols] == signatures[j, cols]).all():
+                pairs.add((i, j))
+                break
+    return pairs
+
+
+def clustered_signatures(seed: int) -> np.ndarray:
+    """Signatures of 60 random sets, many of them sharing most members with another."""
+    rng = np.random.default_rng(seed)
+    base = [rng.integers(0, 2**63, size=40, dtype=np.uint64) for _ in range(15)]
+    sets = []
+    for _ in range(60):
+        parent = base[int(rng.integers(0, len(base)))]
+        keep = parent[rng.random(len(parent)) < 0.8]
+        sets.append(np.concatenate([keep, rng.integers(0, 2**63, size=5, dtype=np.uint64)]))
+    return Signer(32, 1).sign_many(sets)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_candidate_pairs_equal_brute_force_band_comparison(seed: int) -> None:
+    signatures = clustered_signatures(seed)
+    found = candidate_pairs(band_keys(signatures, 8, 4), max_bucket_size=1000)
+    assert {tuple(p) for p in found.pairs.tolist()} == brute_force_pairs(signatures, 8, 4)
+    assert found.capped_buckets == 0
+
+
+def test_candidate_pairs_equal_datasketch_minhashlsh_for_the_same_bands() -> None:
+    signer = Signer(32, 1)
+    signatures = clustered_signatures(4)
+    lsh = MinHashLSH(num_perm=32, params=(8, 4))
+    for i, sig in enumerate(signatures):
+        lsh.insert(i, signer.to_datasketch(sig))
+    expected = {
+        (min(i, j), max(i, j))
+        for i, sig in enumerate(signatures)
+        for j in lsh.query(signer.to_datasketch(sig))
+        if i != j
+    }
+    found = candidate_pairs(band_keys(signatures, 8, 4))
+    assert {tuple(p) for p in found.pairs.tolist()} == expected
+
+
+def test_oversized_bucket_links_members_to_its_first_member_and_is_counted() -> None:
+    keys = np.zeros((6, 1), dtype=np.uint64)
+    found = candidate_pairs(keys, max_bucket_size=3)
+    assert found.pairs.tolist() == [[0, 1], [0, 2], [0, 3], [0, 4], [0, 5]]
+    assert found.capped_buckets == 1
+
+
+def test_inactive_rows_never_become_candidates() -> None:
+    keys = np.zeros((3, 2), dtype=np.uint64)
+    found = candidate_pairs(keys, active=np.array([True, False, True]))
+    assert found.pairs.tolist() == [[0, 2]]
+
+
+def test_pairs_above_threshold_are_found_by_lsh() -> None:
+    """At least 95% of random pairs with Jaccard >= 0.8 become candidates at threshold 0.7."""
+    rng = np.random.default_rng(9)
+    signer = Signer(128, 1)
+    bands, rows = choose_bands(0.7, 128)
+    hits = 0
+    trials = 100
+    for _ in range(trials):
+        shared = rng.integers(0, 2**63, size=90, dtype=np.uint64)
+        a = np.concatenate([shared, rng.integers(0, 2**63, size=5, dtype=np.uint64)])
+        b = np.concatenate([shared, rng.integers(0, 2**63, size=5, dtype=np.uint64)])
+        keys = band_keys(signer.sign_many([a, b]), bands, rows)
+        hits += len(candidate_pairs(keys).pairs)
+    assert hits >= 0.95 * trials
