@@ -77,6 +77,7 @@ def align(
     for group in _chain(anchors, max_gap):
         a0, b0 = group[0][0] + region.a_start, group[0][2] + region.b_start
         a1, b1 = group[-1][1] + region.a_start, group[-1][3] + region.b_start
+        a0, b0, a1, b1 = _extend(ta, tb, a0, b0, a1, b1)
         matched = sum(a_end - a_start for a_start, a_end, _, _ in group)
         if matched < min_words:
             continue
@@ -84,6 +85,19 @@ def align(
         if similarity >= min_similarity:
             found.append(Alignment(a0, a1, b0, b1, similarity, matched))
     return found
+
+
+def _extend(ta: Tokens, tb: Tokens, a0: int, b0: int, a1: int, b1: int) -> tuple[int, int, int, int]:
+    """Grow a passage over equal words on both sides.
+
+    A longest common subsequence is not unique: "the" at a passage's start may have
+    been paired with an earlier "the", leaving the passage one word short.
+    """
+    while a0 > 0 and b0 > 0 and ta.hashes[a0 - 1] == tb.hashes[b0 - 1]:
+        a0, b0 = a0 - 1, b0 - 1
+    while a1 < len(ta) and b1 < len(tb) and ta.hashes[a1] == tb.hashes[b1]:
+        a1, b1 = a1 + 1, b1 + 1
+    return a0, b0, a1, b1
 
 
 def _chain(

@@ -17,32 +17,36 @@ WORDS = (
     "will would could should must may might has have had was were is are be been being not also only"
 ).split()
 
-word = st.sampled_from(WORDS)
+# A shared passage drawn from one half of the vocabulary inside surroundings drawn from the
+# other half has exactly one right position; with one vocabulary, "council council council"
+# could align anywhere and no answer is known.
+PASSAGE_WORDS = WORDS[: len(WORDS) // 2]
+FILLER_WORDS = WORDS[len(WORDS) // 2 :]
 
 
-def sentence(min_words: int = 6, max_words: int = 18) -> st.SearchStrategy[str]:
+def sentence(min_words: int = 6, max_words: int = 18, words: list[str] = WORDS) -> st.SearchStrategy[str]:
     """One sentence: capitalised, words joined by spaces, a full stop."""
-    return st.lists(word, min_size=min_words, max_size=max_words).map(
+    return st.lists(st.sampled_from(words), min_size=min_words, max_size=max_words).map(
         lambda ws: " ".join(ws).capitalize() + "."
     )
 
 
-def paragraph(min_sentences: int = 1, max_sentences: int = 4) -> st.SearchStrategy[str]:
+def paragraph(min_sentences: int = 1, max_sentences: int = 4, words: list[str] = WORDS) -> st.SearchStrategy[str]:
     """A few sentences joined by spaces."""
-    return st.lists(sentence(), min_size=min_sentences, max_size=max_sentences).map(" ".join)
+    return st.lists(sentence(words=words), min_size=min_sentences, max_size=max_sentences).map(" ".join)
 
 
-def article(min_paragraphs: int = 1, max_paragraphs: int = 4) -> st.SearchStrategy[str]:
+def article(min_paragraphs: int = 1, max_paragraphs: int = 4, words: list[str] = WORDS) -> st.SearchStrategy[str]:
     """Paragraphs separated by blank lines."""
-    return st.lists(paragraph(), min_size=min_paragraphs, max_size=max_paragraphs).map("\n\n".join)
+    return st.lists(paragraph(words=words), min_size=min_paragraphs, max_size=max_paragraphs).map("\n\n".join)
 
 
 @st.composite
 def article_pairs_with_shared_passage(draw: st.DrawFn) -> tuple[Document, Document, str]:
     """Two documents with different surroundings around one shared passage of >= 25 words."""
-    passage = draw(st.lists(sentence(10, 18), min_size=2, max_size=4).map(" ".join))
-    before_a, after_a = draw(article(0, 2)), draw(article(0, 2))
-    before_b, after_b = draw(article(0, 2)), draw(article(0, 2))
+    passage = draw(st.lists(sentence(10, 18, PASSAGE_WORDS), min_size=2, max_size=4).map(" ".join))
+    before_a, after_a = draw(article(0, 2, FILLER_WORDS)), draw(article(0, 2, FILLER_WORDS))
+    before_b, after_b = draw(article(0, 2, FILLER_WORDS)), draw(article(0, 2, FILLER_WORDS))
     a = "\n\n".join(p for p in (before_a, passage, after_a) if p)
     b = "\n\n".join(p for p in (before_b, passage, after_b) if p)
     return Document("a", a), Document("b", b), passage

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from dedup.align import align, passage_similarity
 from dedup.normalize import tokenize
 from dedup.windows import Region, cut, merge_regions
-from tests.strategies import WORDS, sentence
+from tests.strategies import FILLER_WORDS, PASSAGE_WORDS, WORDS, sentence
 
 
 def align_whole(a: str, b: str, **overrides: float) -> list[tuple[str, str, float]]:
@@ -60,19 +60,26 @@ def test_two_passages_far_apart_are_two_matches() -> None:
 
 @settings(max_examples=40, deadline=None)
 @given(
-    shared=st.lists(sentence(10, 16), min_size=1, max_size=2).map(" ".join),
-    left=st.lists(st.sampled_from(WORDS), max_size=20).map(" ".join),
-    right=st.lists(st.sampled_from(WORDS), max_size=20).map(" ".join),
+    shared=st.lists(sentence(10, 16, PASSAGE_WORDS), min_size=1, max_size=2).map(" ".join),
+    left=st.lists(st.sampled_from(FILLER_WORDS), max_size=20).map(" ".join),
+    right=st.lists(st.sampled_from(FILLER_WORDS), max_size=20).map(" ".join),
 )
 def test_exact_copy_agrees_with_difflib_longest_block(shared: str, left: str, right: str) -> None:
-    """Without edits, the aligned passage contains difflib's longest common block of words."""
+    """Without edits, the aligned passage contains difflib's longest common block of words.
+
+    The surroundings use other words than the passage, so the block's place is unambiguous.
+    """
     a = f"{left} {shared}".strip()
     b = f"{shared} {right}".strip()
     ta, tb = tokenize(a), tokenize(b)
     block = difflib.SequenceMatcher(None, ta.forms, tb.forms, autojunk=False).find_longest_match()
     found = align(Region(0, len(ta), 0, len(tb)), ta, tb, min_words=8, min_similarity=0.75, max_gap=8)
     assert any(
-        x.a_start <= block.a and block.a + block.size <= x.a_stop and x.b_start <= block.b for x in found
+        x.a_start <= block.a
+        and block.a + block.size <= x.a_stop
+        and x.b_start <= block.b
+        and block.b + block.size <= x.b_stop
+        for x in found
     )
 
 
