@@ -15,10 +15,13 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
+from dedup.hashing import combine_runs
 from dedup.normalize import Tokens, tokenize
+from dedup.shingle import is_repetitive
 from dedup.windows import Region
 
 MIN_ANCHOR = 3
+REPETITION_SHINGLE = 3  # words per shingle when testing a passage for self-repetition
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,7 @@ def align(
         a1, b1 = group[-1][1] + region.a_start, group[-1][3] + region.b_start
         a0, b0, a1, b1 = _extend(ta, tb, a0, b0, a1, b1)
         matched = sum(a_end - a_start for a_start, a_end, _, _ in group)
-        if matched < min_words:
+        if matched < min_words or is_repetitive(combine_runs(ta.hashes[a0:a1], REPETITION_SHINGLE)):
             continue
         similarity = _similarity(ta, a0, a1, tb, b0, b1)
         if similarity >= min_similarity:

@@ -100,9 +100,16 @@ def candidate_pairs(keys: U64, *, max_bucket_size: int = 200, active: npt.NDArra
             group_starts = starts[sizes == size]
             if size > max_bucket_size:
                 capped += len(group_starts)
-                first = members[group_starts]
-                for offset in range(1, int(size)):
-                    found.append(np.stack([first, members[group_starts + offset]], axis=1))
+                offsets = np.arange(1, int(size))
+                found.append(
+                    np.stack(
+                        [
+                            np.repeat(members[group_starts], len(offsets)),
+                            members[(group_starts[:, None] + offsets[None, :]).ravel()],
+                        ],
+                        axis=1,
+                    )
+                )
                 continue
             left, right = np.triu_indices(int(size), 1)
             found.append(
@@ -116,7 +123,6 @@ def candidate_pairs(keys: U64, *, max_bucket_size: int = 200, active: npt.NDArra
             )
     if not found:
         return Candidates(np.empty((0, 2), dtype=np.int64), capped)
-    pairs = np.concatenate(found)
-    pairs = np.sort(pairs, axis=1)
-    pairs = np.unique(pairs, axis=0)
-    return Candidates(pairs, capped)
+    pairs = np.sort(np.concatenate(found), axis=1)
+    codes = np.unique(pairs[:, 0] * np.int64(n) + pairs[:, 1])  # one int64 per pair: a fast 1-D unique
+    return Candidates(np.stack([codes // n, codes % n], axis=1), capped)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+import numpy.typing as npt
 
 from dedup import boilerplate, cluster
 from dedup.align import Alignment, align
@@ -22,8 +23,8 @@ from dedup.minhash import Signer, estimate_jaccard
 from dedup.model import Document, DocumentInfo, DuplicatePair, Match, ScanResult, ScanStats, Span
 from dedup.normalize import Tokens, tokenize, widen
 from dedup.options import ScanOptions
-from dedup.shingle import jaccard, shingle_set
-from dedup.windows import cut, merge_regions
+from dedup.shingle import is_repetitive, jaccard, shingle_set
+from dedup.windows import I64, cut, merge_regions
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while a stage runs."""
@@ -135,6 +136,10 @@ def _passages(
             continue
         shingles: U64 = combine_runs(t.hashes, opts.passage_shingle_size)
         w_starts, w_stops = cut(len(t), window=opts.window, step=opts.step)
+        keep = _informative(shingles, w_starts, w_stops - opts.passage_shingle_size + 1)
+        if not keep.any():
+            continue
+        w_starts, w_stops = w_starts[keep], w_stops[keep]
         signatures.append(signer.sign_ranges(shingles, w_starts, w_stops - opts.passage_shingle_size + 1))
         owners.append(np.full(len(w_starts), i, dtype=np.int64))
         starts.append(w_starts)
@@ -184,6 +189,20 @@ def _passages(
         if n % 64 == 0 or n + 1 == len(groups):
             report("align", n + 1, len(groups))
     return _PassageWork(sorted(matches), int(across.sum()), regions_aligned, found.capped_buckets)
+
+
+def _informative(shingles: U64, starts: I64, stops: I64) -> npt.NDArray[np.bool_]:
+    """Windows that are not repetitive (see ``shingle.is_repetitive``).
+
+    Most prose has no repeated shingle at all, so only documents with repeats are
+    checked window by window.
+    """
+    keep = np.ones(len(starts), dtype=bool)
+    if len(np.unique(shingles)) == len(shingles):
+        return keep
+    for n, (start, stop) in enumerate(zip(starts.tolist(), stops.tolist(), strict=True)):
+        keep[n] = not is_repetitive(shingles[start:stop])
+    return keep
 
 
 def _distinct(alignments: list[Alignment]) -> list[Alignment]:

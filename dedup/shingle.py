@@ -42,3 +42,18 @@ def jaccard(a: U64, b: U64) -> float:
         return 0.0
     shared = len(np.intersect1d(a, b, assume_unique=True))
     return shared / (len(a) + len(b) - shared)
+
+
+def is_repetitive(shingle_hashes: U64) -> bool:
+    """True when fewer than half of the shingles are distinct.
+
+    Text that repeats itself ("AX>'AX>'AX>'" in a uuencoded post, a spelled-out row of
+    dashes) is not a passage anyone wrote, and would match every other such text.
+
+    >>> from dedup.normalize import tokenize
+    >>> is_repetitive(shingles(tokenize("ax ax ax ax ax ax ax ax"), 3))
+    True
+    >>> is_repetitive(shingles(tokenize("the council voted on the tidal barrier plan"), 3))
+    False
+    """
+    return 2 * len(np.unique(shingle_hashes)) < len(shingle_hashes)

@@ -25,8 +25,8 @@ FILLER_WORDS = WORDS[len(WORDS) // 2 :]
 
 
 def sentence(min_words: int = 6, max_words: int = 18, words: list[str] = WORDS) -> st.SearchStrategy[str]:
-    """One sentence: capitalised, words joined by spaces, a full stop."""
-    return st.lists(st.sampled_from(words), min_size=min_words, max_size=max_words).map(
+    """One sentence of distinct words (so it has one right alignment): capitalised, a full stop."""
+    return st.lists(st.sampled_from(words), min_size=min_words, max_size=max_words, unique=True).map(
         lambda ws: " ".join(ws).capitalize() + "."
     )
 
