@@ -4,6 +4,7 @@ Near-duplicate documents, reused passages (exact character spans of the original
 text, with a similarity) and syndication clusters, from one call: ``dedup.scan``.
 """
 
+from dedup.align import passage_similarity
 from dedup.errors import (
     DedupError,
     DuplicateIdError,
@@ -23,6 +24,8 @@ from dedup.model import (
     Span,
 )
 from dedup.options import ScanOptions
+from dedup.readers import FieldMap, InputProblem, read_documents
+from dedup.scan import compare, scan
 
 __version__ = "0.1.0"
 
@@ -33,7 +36,9 @@ __all__ = [
     "DocumentInfo",
     "DuplicateIdError",
     "DuplicatePair",
+    "FieldMap",
     "InputError",
+    "InputProblem",
     "Match",
     "MissingDependencyError",
     "OptionsError",
@@ -43,4 +48,8 @@ __all__ = [
     "ScanStats",
     "Span",
     "__version__",
+    "compare",
+    "passage_similarity",
+    "read_documents",
+    "scan",
 ]

@@ -103,9 +103,7 @@ def _extend(ta: Tokens, tb: Tokens, a0: int, b0: int, a1: int, b1: int) -> tuple
     return a0, b0, a1, b1
 
 
-def _chain(
-    anchors: list[tuple[int, int, int, int]], max_gap: int
-) -> list[list[tuple[int, int, int, int]]]:
+def _chain(anchors: list[tuple[int, int, int, int]], max_gap: int) -> list[list[tuple[int, int, int, int]]]:
     """Split anchors (in alignment order) where either side skips more than max_gap words."""
     groups: list[list[tuple[int, int, int, int]]] = []
     for anchor in anchors:

@@ -78,7 +78,9 @@ def passage_clusters(
                 overlap = min(spans[i].end, spans[j].end) - spans[j].start
                 if 2 * overlap >= max(len(spans[i]), len(spans[j])):
                     sets.union(i, j)
-    clusters = [_passage(_merge_spans([spans[i] for i in group]), texts, published) for group in sets.groups()]
+    clusters = [
+        _passage(_merge_spans([spans[i] for i in group]), texts, published) for group in sets.groups()
+    ]
     return sorted(clusters, key=lambda c: c.spans[0])
 
 

@@ -49,7 +49,8 @@ def fmix64(values: U64) -> U64:
     h = h * np.uint64(0xFF51AFD7ED558CCD)
     h = h ^ (h >> np.uint64(33))
     h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    return h ^ (h >> np.uint64(33))
+    mixed: U64 = h ^ (h >> np.uint64(33))
+    return mixed
 
 
 def fmix32(values: U32) -> U32:
@@ -58,7 +59,8 @@ def fmix32(values: U32) -> U32:
     h = h * np.uint32(0x85EBCA6B)
     h = h ^ (h >> np.uint32(13))
     h = h * np.uint32(0xC2B2AE35)
-    return h ^ (h >> np.uint32(16))
+    mixed: U32 = h ^ (h >> np.uint32(16))
+    return mixed
 
 
 def combine_runs(values: U64, k: int) -> U64:

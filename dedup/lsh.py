@@ -70,7 +70,9 @@ class Candidates:
     capped_buckets: int
 
 
-def candidate_pairs(keys: U64, *, max_bucket_size: int = 200, active: npt.NDArray[np.bool_] | None = None) -> Candidates:
+def candidate_pairs(
+    keys: U64, *, max_bucket_size: int = 200, active: npt.NDArray[np.bool_] | None = None
+) -> Candidates:
     """All pairs of rows sharing a key in at least one band.
 
     A bucket holding more than ``max_bucket_size`` rows (a stock phrase, a thousand

@@ -46,7 +46,8 @@ class Signer:
 
     def sign(self, shingle_hashes: U64) -> U32:
         """Signature of one shingle set (all ``EMPTY`` when it has no shingles)."""
-        return self.sign_many([shingle_hashes])[0]
+        signature: U32 = self.sign_many([shingle_hashes])[0]
+        return signature
 
     def sign_many(self, shingle_sets: Sequence[U64]) -> U32:
         """Signatures of many shingle sets at once: shape (len(shingle_sets), num_perm)."""
@@ -71,7 +72,9 @@ class Signer:
             start = stop
         return out
 
-    def sign_ranges(self, shingle_hashes: U64, starts: npt.NDArray[np.int64], stops: npt.NDArray[np.int64]) -> U32:
+    def sign_ranges(
+        self, shingle_hashes: U64, starts: npt.NDArray[np.int64], stops: npt.NDArray[np.int64]
+    ) -> U32:
         """Signatures of many (possibly overlapping) ranges of one shingle array, e.g. passage windows.
 
         Each range ``[starts[i], stops[i])`` must be non-empty.
@@ -101,7 +104,9 @@ class Signer:
     def from_datasketch(self, minhash: Any) -> U32:
         """A datasketch ``affine32`` MinHash made with this signer's seed, as our signature."""
         if getattr(minhash, "scheme", None) != "affine32" or minhash.seed != self.seed:
-            raise ValueError("only datasketch MinHash objects with scheme='affine32' and the same seed convert")
+            raise ValueError(
+                "only datasketch MinHash objects with scheme='affine32' and the same seed convert"
+            )
         values: U32 = np.asarray(minhash.hashvalues, dtype=np.uint32)
         return values
 

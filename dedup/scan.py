@@ -7,6 +7,7 @@ depend on the order they were given in.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -20,7 +21,16 @@ from dedup.errors import DuplicateIdError
 from dedup.hashing import U64, combine_runs
 from dedup.lsh import band_keys, candidate_pairs, choose_bands
 from dedup.minhash import Signer, estimate_jaccard
-from dedup.model import Document, DocumentInfo, DuplicatePair, Match, ScanResult, ScanStats, Span
+from dedup.model import (
+    Document,
+    DocumentInfo,
+    DuplicatePair,
+    Match,
+    PassageCluster,
+    ScanResult,
+    ScanStats,
+    Span,
+)
 from dedup.normalize import Tokens, tokenize, widen
 from dedup.options import ScanOptions
 from dedup.shingle import is_repetitive, jaccard, shingle_set
@@ -81,7 +91,7 @@ def _no_progress(stage: str, done: int, total: int) -> None:
 
 
 def _check_unique_ids(docs: Sequence[Document]) -> None:
-    for first, second in zip(docs, docs[1:], strict=False):
+    for first, second in itertools.pairwise(docs):
         if first.id == second.id:
             raise DuplicateIdError(f"two documents have the id {first.id!r}; ids must be unique")
 
@@ -94,7 +104,9 @@ class _NearDuplicates:
     capped: int
 
 
-def _near_duplicates(docs: Sequence[Document], tokens: Sequence[Tokens], opts: ScanOptions) -> _NearDuplicates:
+def _near_duplicates(
+    docs: Sequence[Document], tokens: Sequence[Tokens], opts: ScanOptions
+) -> _NearDuplicates:
     """Document level: MinHash + LSH candidates, verified by the exact Jaccard of the shingle sets."""
     sets = [shingle_set(t, opts.shingle_size) for t in tokens]
     signer = Signer(opts.num_perm, opts.seed)
@@ -148,7 +160,9 @@ def _passages(
         return _PassageWork([], 0, 0, 0)
     owner, start, stop = np.concatenate(owners), np.concatenate(starts), np.concatenate(stops)
     bands, rows = choose_bands(opts.passage_threshold, opts.passage_num_perm)
-    found = candidate_pairs(band_keys(np.vstack(signatures), bands, rows), max_bucket_size=opts.max_bucket_size)
+    found = candidate_pairs(
+        band_keys(np.vstack(signatures), bands, rows), max_bucket_size=opts.max_bucket_size
+    )
     left, right = found.pairs[:, 0], found.pairs[:, 1]
     across = owner[left] != owner[right]  # windows are in document order, so owner[left] < owner[right]
     left, right = left[across], right[across]
@@ -206,11 +220,14 @@ def _informative(shingles: U64, starts: I64, stops: I64) -> npt.NDArray[np.bool_
 
 
 def _distinct(alignments: list[Alignment]) -> list[Alignment]:
-    """Drop alignments that overlap a longer one in both documents (found again from a neighbouring region)."""
+    """Drop alignments overlapping a longer one in both documents (found again from a neighbouring region)."""
     kept: list[Alignment] = []
     for al in sorted(alignments, key=lambda x: (-x.matched_words, x.a_start, x.b_start)):
         if not any(
-            al.a_start < k.a_stop and k.a_start < al.a_stop and al.b_start < k.b_stop and k.b_start < al.b_stop
+            al.a_start < k.a_stop
+            and k.a_start < al.a_stop
+            and al.b_start < k.b_stop
+            and k.b_start < al.b_stop
             for k in kept
         ):
             kept.append(al)
@@ -239,8 +256,9 @@ def _assemble(
     published = {d.id: d.published for d in docs}
     sources = {d.id: d.source for d in docs}
     every_passage = cluster.passage_clusters(found.matches, texts, published)
+    boiler: list[PassageCluster] = []
     if opts.keep_boilerplate:
-        passages, boiler = every_passage, []
+        passages = every_passage
     else:
         passages, boiler = boilerplate.split(every_passage, sources, opts.boilerplate_min_docs)
     boiler_spans: dict[str, list[Span]] = defaultdict(list)

@@ -52,8 +52,12 @@ def test_sign_ranges_equals_signing_each_slice() -> None:
 
 def test_round_trip_through_datasketch_keeps_the_signature_and_estimate() -> None:
     signer = Signer(128, 1)
-    a = signer.sign(shingle_set(tokenize("the council voted on monday to approve the new harbour barrier plan")))
-    b = signer.sign(shingle_set(tokenize("the council voted on tuesday to approve the new harbour barrier plan")))
+    a = signer.sign(
+        shingle_set(tokenize("the council voted on monday to approve the new harbour barrier plan"))
+    )
+    b = signer.sign(
+        shingle_set(tokenize("the council voted on tuesday to approve the new harbour barrier plan"))
+    )
     ma, mb = signer.to_datasketch(a), signer.to_datasketch(b)
     assert signer.from_datasketch(ma).tolist() == a.tolist()
     assert ma.jaccard(mb) == pytest.approx(estimate_jaccard(a, b))

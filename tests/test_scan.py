@@ -11,7 +11,10 @@ from dedup.align import passage_similarity
 from dedup.scan import compare, scan
 from tests.strategies import article, article_pairs_with_shared_passage, paragraph
 
-MONDAY = "Monday's meeting, called for by the USA, came on the eve of a high-stakes inter-Korean summit in the Pyongyang."
+MONDAY = (
+    "Monday's meeting, called for by the USA, came on the eve of a high-stakes inter-Korean summit "
+    "in the Pyongyang."
+)
 MA_QUOTE = (
     '"This council should stay united, honor its responsibility entrusted by history and push for the '
     'denuclearization and lasting peace in northeast Asia", Ma said.'
@@ -26,7 +29,10 @@ def test_seed_pair_shares_the_monday_paragraph_and_the_ma_quote(seeds_dir: Path)
     docs = seed_documents(seeds_dir)
     texts = {d.id: d.text for d in docs}
     result = scan(docs)
-    slices = [(texts[m.a.doc_id][m.a.start : m.a.end], texts[m.b.doc_id][m.b.start : m.b.end]) for m in result.matches]
+    slices = [
+        (texts[m.a.doc_id][m.a.start : m.a.end], texts[m.b.doc_id][m.b.start : m.b.end])
+        for m in result.matches
+    ]
     assert any(MONDAY in a and MONDAY in b for a, b in slices)
     assert any(MA_QUOTE in a and MA_QUOTE in b for a, b in slices)
     assert result.duplicates == ()  # two different articles, not near-duplicates
@@ -35,8 +41,8 @@ def test_seed_pair_shares_the_monday_paragraph_and_the_ma_quote(seeds_dir: Path)
 
 
 WIRE = [
-    "The harbour council voted seven to two on Tuesday night to build a tidal barrier across the mouth of the "
-    "river, ending a decade of argument over how to protect the lower town from winter storms.",
+    "The harbour council voted seven to two on Tuesday night to build a tidal barrier across the mouth of "
+    "the river, ending a decade of argument over how to protect the lower town from winter storms.",
     "Mayor Ines Calder said the vote was the hardest decision the council had faced and promised that "
     "construction would not begin until the regional agency had finished its review of the fishing grounds.",
     "Opponents, led by the fishermen's cooperative, said the barrier would silt up the estuary within twenty "
@@ -52,7 +58,9 @@ OTHER = [
 
 def test_one_shared_paragraph_in_otherwise_different_articles_is_found() -> None:
     a = Document("a", "\n\n".join([WIRE[0], *OTHER]))
-    b = Document("b", "\n\n".join(["A completely different opening about the weather and the tides today.", WIRE[0]]))
+    b = Document(
+        "b", "\n\n".join(["A completely different opening about the weather and the tides today.", WIRE[0]])
+    )
     result = scan([a, b])
     assert result.duplicates == ()
     [match] = result.matches
@@ -76,8 +84,10 @@ def test_near_duplicate_documents_report_exact_jaccard() -> None:
 
 def test_edited_reprint_is_one_passage_with_edits_inside() -> None:
     wire = " ".join(WIRE)
-    edited = wire.replace("Mayor Ines Calder", "Harbour Mayor Ines Calder").replace("'", "’").replace(
-        "regional agency", "Regional Environment Agency"
+    edited = (
+        wire.replace("Mayor Ines Calder", "Harbour Mayor Ines Calder")
+        .replace("'", "’")
+        .replace("regional agency", "Regional Environment Agency")
     )
     result = scan([Document("wire", wire), Document("reprint", edited)])
     [match] = result.matches
@@ -101,7 +111,8 @@ def test_coverage_and_origin_follow_dates() -> None:
     assert cluster.coverage["ledger"] == pytest.approx(len(WIRE[1]) / len(reprint.text))
     assert cluster.coverage["wire"] == pytest.approx(len(WIRE[1]) / len(wire.text))
     [passage] = result.passages
-    assert passage.origin is not None and passage.origin.doc_id == "wire"
+    assert passage.origin is not None
+    assert passage.origin.doc_id == "wire"
     assert passage.text == WIRE[1]
 
 
@@ -190,7 +201,8 @@ def test_match_spans_reproduce_their_score(pair: tuple[Document, Document, str])
     assert matches, "a shared passage of 20+ words must be found"
     for m in matches:
         a_text, b_text = texts[m.a.doc_id][m.a.start : m.a.end], texts[m.b.doc_id][m.b.start : m.b.end]
-        assert a_text.strip() and b_text.strip()
+        assert a_text.strip()
+        assert b_text.strip()
         assert passage_similarity(a_text, b_text) == pytest.approx(m.similarity)
     assert any(passage in texts[m.a.doc_id][m.a.start : m.a.end] for m in matches)
 
