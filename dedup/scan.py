@@ -49,7 +49,7 @@ def scan(
     >>> a = Document("a", "Pompeo spoke. " + wire)
     >>> b = Document("b", wire + " Haley said more.")
     >>> m = scan([a, b]).matches[0]
-    >>> a.text[m.a.start:m.a.end] == b.text[m.b.start:m.b.end] == wire[:-1]
+    >>> a.text[m.a.start:m.a.end] == b.text[m.b.start:m.b.end] == wire
     True
     """
     if isinstance(documents, str | Document):

@@ -155,7 +155,8 @@ def article(
 @st.composite
 def article_pairs_with_shared_passage(draw: st.DrawFn) -> tuple[Document, Document, str]:
     """Two documents with different surroundings around one shared passage of >= 25 words."""
-    passage = draw(st.lists(sentence(10, 18, PASSAGE_WORDS), min_size=2, max_size=4).map(" ".join))
+    words = draw(st.lists(st.sampled_from(PASSAGE_WORDS), min_size=25, max_size=45, unique=True))
+    passage = " ".join(" ".join(words[i : i + 12]).capitalize() + "." for i in range(0, len(words), 12))
     before_a, after_a = draw(article(0, 2, FILLER_WORDS)), draw(article(0, 2, FILLER_WORDS))
     before_b, after_b = draw(article(0, 2, FILLER_WORDS)), draw(article(0, 2, FILLER_WORDS))
     a = "\n\n".join(p for p in (before_a, passage, after_a) if p)
