@@ -190,7 +190,7 @@ def _progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | N
 @click.group(context_settings=_CONTEXT)
 @click.version_option(package_name="dedup")
 def cli() -> None:
-    r"""Find what was copied between texts: near-duplicates, reused passages, syndication.
+    """Find what was copied between texts: near-duplicates, reused passages, syndication.
 
     \b
     Examples:
@@ -220,7 +220,7 @@ def cli() -> None:
 @_scan_options
 @_reader_options
 def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, quiet: bool, **kwargs: Any) -> int:
-    r"""Scan documents for near-duplicates, reused passages and syndication clusters.
+    """Scan documents for near-duplicates, reused passages and syndication clusters.
 
     PATH is a folder (read recursively: .txt, .md, .html, .jsonl, .csv), a file, or -
     for JSONL on stdin.
@@ -260,7 +260,7 @@ scan_command.name = "scan"
 @_scan_options
 @_reader_options
 def compare_command(first: str, second: str, fmt: str, **kwargs: Any) -> int:
-    r"""Show the passages two documents share.
+    """Show the passages two documents share.
 
     \b
     Example:
