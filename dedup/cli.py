@@ -305,8 +305,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
-    except click.exceptions.Abort:
-        click.echo("dedup: interrupted", err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("dedup: interrupted; no output file was written", err=True)
         return 130
     except DedupError as exc:
         click.echo(f"dedup: {exc}", err=True)

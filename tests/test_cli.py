@@ -211,3 +211,17 @@ def test_console_script_and_module_entry_points_run() -> None:
     )
     assert done.returncode == 0
     assert "0.1.0" in done.stdout
+
+
+def test_interrupt_exits_130_with_one_line_and_no_output_file(
+    seeds_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("dedup.cli.render", interrupted)
+    target = tmp_path / "out.json"
+    code, _, err = run(["scan", str(seeds_dir), "--format", "json", "-o", str(target)], capsys)
+    assert code == 130
+    assert err.strip() == "dedup: interrupted; no output file was written"
+    assert list(tmp_path.iterdir()) == []
