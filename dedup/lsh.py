@@ -24,11 +24,23 @@ _INTEGRATION_POINTS = 2001
 
 
 @lru_cache(maxsize=256)
-def choose_bands(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) minimising false-positive + false-negative probability mass around threshold.
+def choose_bands(
+    threshold: float,
+    num_perm: int,
+    *,
+    false_positive_weight: float = 0.5,
+    false_negative_weight: float = 0.5,
+) -> tuple[int, int]:
+    """(bands, rows) minimising the weighted false-positive + false-negative probability mass.
+
+    With equal weights this is exactly datasketch's ``MinHashLSH`` choice. Scans weight
+    false negatives higher (``RECALL_WEIGHTS``): every candidate is verified exactly,
+    so a false positive costs a little time while a false negative loses a result.
 
     >>> choose_bands(0.5, 128)
     (25, 5)
+    >>> choose_bands(0.7, 128, false_positive_weight=0.1, false_negative_weight=0.9)
+    (20, 6)
     """
     best = (1, 1)
     best_error = float("inf")
@@ -38,11 +50,20 @@ def choose_bands(threshold: float, num_perm: int) -> tuple[int, int]:
         for rows in range(1, num_perm // bands + 1):
             false_pos = np.trapezoid(1 - (1 - below**rows) ** bands, below)
             false_neg = np.trapezoid((1 - above**rows) ** bands, above)
-            error = 0.5 * float(false_pos) + 0.5 * float(false_neg)
+            error = false_positive_weight * float(false_pos) + false_negative_weight * float(false_neg)
             if error < best_error:
                 best_error = error
                 best = (bands, rows)
     return best
+
+
+RECALL_WEIGHTS = {"false_positive_weight": 0.1, "false_negative_weight": 0.9}
+"""Band weights for document-level scans, where candidates are verified by exact Jaccard.
+
+At threshold 0.7 with 128 permutations they pick 20 bands of 6 rows: a pair with
+Jaccard 0.7 becomes a candidate 92% of the time, 0.8: 99.8% (equal weights: 14 x 9,
+44% and 87%).
+"""
 
 
 def band_keys(signatures: U32, bands: int, rows: int) -> U64:

@@ -19,7 +19,7 @@ from dedup import boilerplate, cluster
 from dedup.align import Alignment, align
 from dedup.errors import DuplicateIdError
 from dedup.hashing import U64, combine_runs
-from dedup.lsh import band_keys, candidate_pairs, choose_bands
+from dedup.lsh import RECALL_WEIGHTS, band_keys, candidate_pairs, choose_bands
 from dedup.minhash import Signer, estimate_jaccard
 from dedup.model import (
     Document,
@@ -114,7 +114,7 @@ def _near_duplicates(
     if opts.bands is not None and opts.rows is not None:
         bands, rows = opts.bands, opts.rows
     else:
-        bands, rows = choose_bands(opts.threshold, opts.num_perm)
+        bands, rows = choose_bands(opts.threshold, opts.num_perm, **RECALL_WEIGHTS)
     nonempty = np.array([len(s) > 0 for s in sets], dtype=bool)
     found = candidate_pairs(
         band_keys(signatures, bands, rows), max_bucket_size=opts.max_bucket_size, active=nonempty

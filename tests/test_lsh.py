@@ -5,14 +5,19 @@ import pytest
 from datasketch import MinHashLSH
 from datasketch.lsh import _optimal_param
 
-from dedup.lsh import band_keys, candidate_pairs, choose_bands
+from dedup.lsh import RECALL_WEIGHTS, band_keys, candidate_pairs, choose_bands
 from dedup.minhash import Signer
 
 
 @pytest.mark.parametrize("threshold", [0.1, 0.3, 0.5, 0.7, 0.8, 0.9])
 @pytest.mark.parametrize("num_perm", [16, 64, 128])
-def test_choose_bands_agrees_with_datasketch(threshold: float, num_perm: int) -> None:
-    assert choose_bands(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.5, 0.5)
+@pytest.mark.parametrize("weights", [(0.5, 0.5), (0.1, 0.9)], ids=["equal-weights", "recall-weights"])
+def test_choose_bands_agrees_with_datasketch(
+    threshold: float, num_perm: int, weights: tuple[float, float]
+) -> None:
+    fp, fn = weights
+    chosen = choose_bands(threshold, num_perm, false_positive_weight=fp, false_negative_weight=fn)
+    assert chosen == _optimal_param(threshold, num_perm, fp, fn)
 
 
 def brute_force_pairs(signatures: np.ndarray, bands: int, rows: int) -> set[tuple[int, int]]:
@@ -76,16 +81,19 @@ def test_inactive_rows_never_become_candidates() -> None:
 
 
 def test_pairs_above_threshold_are_found_by_lsh() -> None:
-    """At least 95% of random pairs with Jaccard >= 0.8 become candidates at threshold 0.7."""
+    """Pairs with Jaccard 0.75, just above threshold 0.7, become candidates 98% of the time (S-curve).
+
+    Equal weights (14 bands x 9 rows) would find only 67% of them.
+    """
     rng = np.random.default_rng(9)
     signer = Signer(128, 1)
-    bands, rows = choose_bands(0.7, 128)
+    bands, rows = choose_bands(0.7, 128, **RECALL_WEIGHTS)
     hits = 0
-    trials = 100
+    trials = 300
     for _ in range(trials):
-        shared = rng.integers(0, 2**63, size=90, dtype=np.uint64)
-        a = np.concatenate([shared, rng.integers(0, 2**63, size=5, dtype=np.uint64)])
-        b = np.concatenate([shared, rng.integers(0, 2**63, size=5, dtype=np.uint64)])
+        shared = rng.integers(0, 2**63, size=60, dtype=np.uint64)
+        a = np.concatenate([shared, rng.integers(0, 2**63, size=10, dtype=np.uint64)])
+        b = np.concatenate([shared, rng.integers(0, 2**63, size=10, dtype=np.uint64)])
         keys = band_keys(signer.sign_many([a, b]), bands, rows)
         hits += len(candidate_pairs(keys).pairs)
-    assert hits >= 0.95 * trials
+    assert hits >= 0.94 * trials

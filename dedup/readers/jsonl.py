@@ -94,7 +94,8 @@ def _records(
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            problems.add(number, f"invalid JSON ({exc.msg} at column {exc.colno})")
+            reason = exc.msg.removesuffix(" at")  # "Invalid control character at" already ends in "at"
+            problems.add(number, f"invalid JSON ({reason} at column {exc.colno})")
             continue
         except RecursionError:
             problems.add(number, "invalid JSON (nested too deeply)")
