@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import csv
+from collections import defaultdict
 from typing import TextIO
 
-from dedup.model import PassageCluster, ScanResult, Span
+from dedup.model import Match, PassageCluster, ScanResult
 
 COLUMNS = (
     "a_id",
@@ -23,23 +24,53 @@ COLUMNS = (
 EXCERPT_CHARS = 200
 
 
-def _containing(span: Span, passages: tuple[PassageCluster, ...]) -> PassageCluster | None:
-    for passage in passages:
-        if any(span.overlaps(s) for s in passage.spans):
-            return passage
-    return None
+class _PassageFinder:
+    """Finds the passage cluster holding a span, looking only at that span's document.
+
+    Scanning every cluster for every match is quadratic, and a large scan has tens of
+    thousands of both. Reused passages win over boilerplate, then the lower index.
+    """
+
+    def __init__(self, result: ScanResult) -> None:
+        self._by_doc: dict[str, list[tuple[int, int, PassageCluster]]] = defaultdict(list)
+        for passage in result.passages + result.boilerplate:
+            for span in passage.spans:
+                self._by_doc[span.doc_id].append((span.start, span.end, passage))
+
+    def containing(self, match: Match) -> PassageCluster | None:
+        a = match.a
+        for start, end, passage in self._by_doc.get(a.doc_id, ()):
+            if a.start < end and start < a.end:
+                return passage
+        return None
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
 
 
 def dump_csv(result: ScanResult, out: TextIO) -> None:
-    """Write one row per match: both spans, their sources, the similarity and the passage text."""
+    r"""Write one row per match: both spans, their sources, the similarity and the passage text.
+
+    ``excerpt`` is the text of the passage cluster that span ``a`` falls in, cut to 200
+    characters; ``words`` counts the words of the whole passage. Both are empty when no
+    cluster holds the span. Rows end in ``CRLF`` as RFC 4180 asks: with a bare newline
+    the csv module would leave a lone carriage return in article text unquoted, and
+    readers would split the row there. Open files for it with ``newline=""``.
+
+    >>> import io
+    >>> from dedup.model import ScanStats
+    >>> buffer = io.StringIO()
+    >>> dump_csv(ScanResult((), (), (), (), (), (), ScanStats(0, 0, 0, 0, 0, 0, 0)), buffer)
+    >>> buffer.getvalue()
+    'a_id,a_source,a_start,a_end,b_id,b_source,b_start,b_end,similarity,words,excerpt\r\n'
+    """
     sources = {d.id: d.source or "" for d in result.documents}
-    writer = csv.writer(out, lineterminator="\n")
+    finder = _PassageFinder(result)
+    writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    every_passage = result.passages + result.boilerplate
     for m in result.matches:
-        passage = _containing(m.a, every_passage)
-        text = passage.text if passage else ""
-        excerpt = text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
+        passage = finder.containing(m)
         writer.writerow(
             [
                 m.a.doc_id,
@@ -51,7 +82,7 @@ def dump_csv(result: ScanResult, out: TextIO) -> None:
                 m.b.start,
                 m.b.end,
                 f"{m.similarity:.6f}",
-                len(text.split()) if passage else "",
-                excerpt,
+                len(passage.text.split()) if passage is not None else "",
+                _excerpt(passage.text) if passage is not None else "",
             ]
         )
