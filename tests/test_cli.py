@@ -219,7 +219,7 @@ def test_interrupt_exits_130_with_one_line_and_no_output_file(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("dedup.cli.render", interrupted)
+    monkeypatch.setattr("dedup.cli.scan.render", interrupted)
     target = tmp_path / "out.json"
     code, _, err = run(["scan", str(seeds_dir), "--format", "json", "-o", str(target)], capsys)
     assert code == 130

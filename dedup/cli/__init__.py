@@ -1,0 +1,59 @@
+"""The ``dedup`` command: a thin shell over the library, one module per subcommand.
+
+Parses arguments, builds ScanOptions, reads documents, calls the library, renders.
+User mistakes become one-line messages and an exit code (see ``dedup.errors``);
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import click
+
+from dedup.cli.common import CONTEXT
+from dedup.cli.compare import compare_command
+from dedup.cli.scan import scan_command
+from dedup.errors import EXIT_OK, DedupError
+
+
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="dedup")
+def cli() -> None:
+    """Find what was copied between texts: near-duplicates, reused passages, syndication.
+
+    \b
+    Examples:
+      dedup scan examples/news
+      dedup compare draft.txt wire-story.txt
+
+    \b
+    Exit codes: 0 done, 1 some input was skipped or unreadable (or --strict
+    stopped at it), 2 usage error.
+    """
+
+
+cli.add_command(scan_command, "scan")
+cli.add_command(compare_command, "compare")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code instead of exiting, so tests can call it."""
+    try:
+        result = cli.main(
+            args=list(argv) if argv is not None else None, prog_name="dedup", standalone_mode=False
+        )
+    except click.exceptions.Exit as done:
+        return done.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("dedup: interrupted; no output file was written", err=True)
+        return 130
+    except DedupError as exc:
+        click.echo(f"dedup: {exc}", err=True)
+        return exc.exit_code
+    except BrokenPipeError:
+        return EXIT_OK
+    return int(result) if isinstance(result, int) else EXIT_OK
