@@ -230,3 +230,16 @@ def test_results_do_not_depend_on_input_order(
     shuffled = list(docs)
     order.shuffle(shuffled)  # type: ignore[attr-defined]
     assert scan(shuffled) == scan(docs)
+
+
+def test_progress_reports_each_stage_up_to_its_total() -> None:
+    calls: list[tuple[str, int, int]] = []
+    docs = [Document(f"d{i}", "\n\n".join(WIRE if i % 2 else OTHER)) for i in range(6)]
+    scan(docs, progress=lambda stage, done, total: calls.append((stage, done, total)))
+    stages = {stage for stage, _, _ in calls}
+    assert stages == {"tokenize", "align"}
+    for stage in stages:
+        seen = [(done, total) for s, done, total in calls if s == stage]
+        assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+        assert seen[-1][0] == seen[-1][1]
+    assert ("tokenize", 6, 6) in calls
