@@ -2,8 +2,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup.normalize import normalize_word, tokenize, widen
+from dedup.normalize import normalize_word, tokenize, tokenize_reference, widen
 from dedup.shingle import jaccard, shingle_set, shingles
+
+
+@given(st.text() | st.text(alphabet=st.characters(codec="ascii")))
+def test_fast_tokenizer_equals_the_regex_reference(text: str) -> None:
+    fast, slow = tokenize(text), tokenize_reference(text)
+    assert fast.forms == slow.forms
+    assert fast.starts.tolist() == slow.starts.tolist()
+    assert fast.ends.tolist() == slow.ends.tolist()
+    assert fast.hashes.tolist() == slow.hashes.tolist()
 
 
 @given(st.text())
