@@ -36,6 +36,8 @@ from dedup.options import ScanOptions
 from dedup.shingle import is_repetitive, jaccard, shingle_set
 from dedup.windows import I64, cut, merge_regions
 
+_KEY_BATCH_ROWS = 1 << 16  # windows signed before their band keys are taken and signatures dropped
+
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while a stage runs."""
 
@@ -141,7 +143,10 @@ def _passages(
 ) -> _PassageWork:
     """Passage level: window signatures -> LSH candidates -> regions -> aligned matches."""
     signer = Signer(opts.passage_num_perm, opts.seed)
-    owners, starts, stops, signatures = [], [], [], []
+    bands, rows = choose_bands(opts.passage_threshold, opts.passage_num_perm)
+    owners, starts, stops, keys = [], [], [], []
+    pending: list[npt.NDArray[np.uint32]] = []
+    pending_rows = 0
     smallest = max(opts.min_passage_words, opts.passage_shingle_size)
     for i, t in enumerate(tokens):
         if len(t) < smallest:
@@ -152,17 +157,21 @@ def _passages(
         if not keep.any():
             continue
         w_starts, w_stops = w_starts[keep], w_stops[keep]
-        signatures.append(signer.sign_ranges(shingles, w_starts, w_stops - opts.passage_shingle_size + 1))
+        pending.append(signer.sign_ranges(shingles, w_starts, w_stops - opts.passage_shingle_size + 1))
+        pending_rows += len(w_starts)
         owners.append(np.full(len(w_starts), i, dtype=np.int64))
         starts.append(w_starts)
         stops.append(w_stops)
-    if not signatures:
+        if pending_rows >= _KEY_BATCH_ROWS:
+            # Keep band keys, drop signatures: memory grows with bands, not permutations.
+            keys.append(band_keys(np.vstack(pending), bands, rows))
+            pending, pending_rows = [], 0
+    if pending:
+        keys.append(band_keys(np.vstack(pending), bands, rows))
+    if not keys:
         return _PassageWork([], 0, 0, 0)
     owner, start, stop = np.concatenate(owners), np.concatenate(starts), np.concatenate(stops)
-    bands, rows = choose_bands(opts.passage_threshold, opts.passage_num_perm)
-    found = candidate_pairs(
-        band_keys(np.vstack(signatures), bands, rows), max_bucket_size=opts.max_bucket_size
-    )
+    found = candidate_pairs(np.vstack(keys), max_bucket_size=opts.max_bucket_size)
     left, right = found.pairs[:, 0], found.pairs[:, 1]
     across = owner[left] != owner[right]  # windows are in document order, so owner[left] < owner[right]
     left, right = left[across], right[across]

@@ -9,6 +9,7 @@ import dedup
 from dedup import Document, ScanOptions
 from dedup.align import passage_similarity
 from dedup.scan import compare, scan
+from tests.conftest import EXAMPLES
 from tests.strategies import article, article_pairs_with_shared_passage, paragraph
 
 MONDAY = (
@@ -243,3 +244,11 @@ def test_progress_reports_each_stage_up_to_its_total() -> None:
         assert [d for d, _ in seen] == sorted(d for d, _ in seen)
         assert seen[-1][0] == seen[-1][1]
     assert ("tokenize", 6, 6) in calls
+
+
+def test_batched_band_keys_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = list(dedup.read_documents(EXAMPLES))
+    whole = scan(docs)
+    monkeypatch.setattr("dedup.scan._KEY_BATCH_ROWS", 7)
+    assert scan(docs) == whole
+    assert whole.matches
