@@ -1,3 +1,4 @@
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -249,6 +250,6 @@ def test_progress_reports_each_stage_up_to_its_total() -> None:
 def test_batched_band_keys_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
     docs = list(dedup.read_documents(EXAMPLES))
     whole = scan(docs)
-    monkeypatch.setattr("dedup.scan._KEY_BATCH_ROWS", 7)
+    monkeypatch.setattr(sys.modules["dedup.scan"], "_KEY_BATCH_ROWS", 7)  # dedup.scan is the function
     assert scan(docs) == whole
     assert whole.matches
