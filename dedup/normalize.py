@@ -63,6 +63,7 @@ def tokenize(text: str) -> Tokens:
     >>> [(int(s), int(e)) for s, e in zip(t.starts, t.ends)]
     [(1, 7), (10, 13), (14, 18)]
     """
+    ascii_points: npt.NDArray[np.bool_] = np.ones(0, dtype=bool)
     if text.isascii():
         is_word = _ASCII_WORD[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
     else:
@@ -80,11 +81,19 @@ def tokenize(text: str) -> Tokens:
     edges = np.diff(is_word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1).astype(np.int64)
     ends = np.flatnonzero(edges == -1).astype(np.int64)
-    lowered = text.lower() if text.isascii() else None
-    if lowered is not None:
-        forms = [lowered[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    lowered = text.lower()
+    bounds = zip(starts.tolist(), ends.tolist(), strict=True)
+    if text.isascii():
+        forms = [lowered[a:b] for a, b in bounds]
     else:
-        forms = [_form(text[a:b]) for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+        # Only words holding a non-ASCII character need NFKC + case-folding; the rest
+        # are sliced from the lower-cased text, whose offsets match while lengths agree.
+        special = np.add.reduceat(~ascii_points, starts) > 0 if len(starts) else np.zeros(0, dtype=bool)
+        same_length = len(lowered) == len(text)
+        forms = [
+            normalize_word(text[a:b]) if odd or not same_length else lowered[a:b]
+            for (a, b), odd in zip(bounds, special.tolist(), strict=True)
+        ]
     return Tokens(forms=forms, starts=starts, ends=ends, hashes=token_hashes(forms))
 
 

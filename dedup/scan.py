@@ -33,7 +33,7 @@ from dedup.model import (
 )
 from dedup.normalize import Tokens, tokenize, widen
 from dedup.options import ScanOptions
-from dedup.shingle import is_repetitive, jaccard, shingle_set
+from dedup.shingle import jaccard, shingle_set
 from dedup.windows import I64, cut, merge_regions
 
 _KEY_BATCH_ROWS = 1 << 16  # windows signed before their band keys are taken and signatures dropped
@@ -215,16 +215,28 @@ def _passages(
 
 
 def _informative(shingles: U64, starts: I64, stops: I64) -> npt.NDArray[np.bool_]:
-    """Windows that are not repetitive (see ``shingle.is_repetitive``).
+    """Windows that are not repetitive (see ``shingle.is_repetitive``), for all windows at once.
 
-    Most prose has no repeated shingle at all, so only documents with repeats are
-    checked window by window.
+    A window's repeats are the shingles in it whose previous occurrence is also in it;
+    the window is repetitive when repeats exceed half its shingles. Prose repeats few
+    shingles, so the repeats are counted per window only over the few positions that
+    repeat at all.
     """
-    keep = np.ones(len(starts), dtype=bool)
-    if len(np.unique(shingles)) == len(shingles):
-        return keep
-    for n, (start, stop) in enumerate(zip(starts.tolist(), stops.tolist(), strict=True)):
-        keep[n] = not is_repetitive(shingles[start:stop])
+    order = np.argsort(shingles, kind="stable")
+    ordered = shingles[order]
+    previous = np.full(len(shingles), -1, dtype=np.int64)
+    same = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
+    previous[order[same]] = order[same - 1]
+    repeated = np.flatnonzero(previous >= 0)
+    if len(repeated) == 0:
+        return np.ones(len(starts), dtype=bool)
+    repeats = np.zeros(len(starts), dtype=np.int64)
+    for block in range(0, len(repeated), 4096):  # bounds the window x position matrix
+        at = repeated[block : block + 4096]
+        inside = (at[None, :] >= starts[:, None]) & (at[None, :] < stops[:, None])
+        repeats += (inside & (previous[at][None, :] >= starts[:, None])).sum(axis=1)
+    distinct = (stops - starts) - repeats
+    keep: npt.NDArray[np.bool_] = 2 * distinct >= stops - starts
     return keep
 
 

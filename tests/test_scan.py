@@ -253,3 +253,26 @@ def test_batched_band_keys_give_the_same_result(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(sys.modules["dedup.scan"], "_KEY_BATCH_ROWS", 7)  # dedup.scan is the function
     assert scan(docs) == whole
     assert whole.matches
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.integers(0, 6), min_size=1, max_size=80),
+    window=st.integers(2, 20),
+    step=st.integers(1, 10),
+)
+def test_vectorised_repetition_check_equals_checking_each_window(
+    values: list[int], window: int, step: int
+) -> None:
+    import numpy as np
+
+    from dedup.scan import _informative
+    from dedup.shingle import is_repetitive
+    from dedup.windows import cut
+
+    shingles = np.array(values, dtype=np.uint64)
+    starts, stops = cut(len(values), window=window, step=min(step, window))
+    expected = [
+        not is_repetitive(shingles[a:b]) for a, b in zip(starts.tolist(), stops.tolist(), strict=True)
+    ]
+    assert _informative(shingles, starts, stops).tolist() == expected
