@@ -1,0 +1,1 @@
+"""Benchmarks for dedup: speed against named baselines and accuracy on public corpora."""
