@@ -1,0 +1,179 @@
+"""One end-to-end scan in its own process, so its peak RSS is its own.
+
+``python -m benchmarks.speed.scan_child --documents N --seed S [--profile PATH]``
+generates the corpus, runs ``dedup.scan`` (document and passage level) and prints one
+JSON line on stdout: wall times, peak RSS and the scan's stats. While it runs it
+writes progress as JSON lines on stderr, so a parent that stops it at a time limit
+can still say how far it got. With ``--profile`` the scan runs under cProfile and the
+top functions are written to PATH as JSON instead (the wall time then includes the
+profiler's overhead).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import json
+import pstats
+import resource
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import dedup
+from benchmarks.corpus import generate
+
+
+class _Progress:
+    """Remembers when each scan stage was first and last reported, and echoes it to stderr."""
+
+    def __init__(self, start: float) -> None:
+        self.start = start
+        self.first: dict[str, float] = {}
+        self.last: dict[str, float] = {}
+        self.echoed = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        t = time.perf_counter() - self.start
+        changed = stage not in self.first
+        self.first.setdefault(stage, t)
+        self.last[stage] = t
+        if changed or done == total or t - self.echoed >= 5.0:
+            self.echoed = t
+            event = {"t": round(t, 1), "stage": stage, "done": done, "total": total, "rss_mb": _rss_mb()}
+            print(json.dumps(event), file=sys.stderr, flush=True)
+
+    def stages(self, wall: float) -> dict[str, float | None]:
+        """Seconds per stage, from the times the progress callback was first and last called."""
+        tokenized = self.last.get("tokenize", 0.0)
+        align_start = self.first.get("align")
+        align_end = self.last.get("align")
+        return {
+            "tokenize": round(tokenized, 2),
+            "signatures_and_lsh": round((align_start if align_start is not None else wall) - tokenized, 2),
+            "align": None if align_start is None or align_end is None else round(align_end - align_start, 2),
+            "assemble": round(wall - (align_end if align_end is not None else tokenized), 2),
+        }
+
+
+def _rss_mb() -> float:
+    """Current resident set size in MiB (Linux /proc; 0.0 elsewhere)."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, in MiB (ru_maxrss is KiB on Linux)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _profile(documents: list[dedup.Document], path: Path, top: int) -> dict[str, Any]:
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.runcall(dedup.scan, documents)
+    wall = time.perf_counter() - start
+    stats = pstats.Stats(profiler)
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for key in ("cumulative", "tottime"):
+        entries = []
+        for func, (_, ncalls, tottime, cumtime, _) in stats.stats.items():  # type: ignore[attr-defined]
+            filename, line, name = func
+            entries.append(
+                {
+                    "function": f"{_short(filename)}:{line}({name})",
+                    "ncalls": ncalls,
+                    "tottime": round(tottime, 3),
+                    "cumtime": round(cumtime, 3),
+                }
+            )
+        entries.sort(key=lambda e: e["cumtime" if key == "cumulative" else "tottime"], reverse=True)
+        rows[key] = entries[:top]
+    report = {"documents": len(documents), "profiled_wall_s": round(wall, 2), "top": rows}
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    return report
+
+
+def _short(filename: str) -> str:
+    for marker in ("/dedup/", "/site-packages/", "/lib/python3"):
+        if marker in filename:
+            return filename[filename.index(marker) + 1 :]
+    return filename
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.speed.scan_child")
+    parser.add_argument("--documents", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="profile the scan; write the top functions here"
+    )
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--memory-limit", type=float, default=None, help="cap the address space, GiB")
+    args = parser.parse_args(argv)
+    if args.memory_limit is not None:
+        limit = int(args.memory_limit * 2**30)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    start = time.perf_counter()
+    documents = generate(args.documents, seed=args.seed)
+    generate_s = time.perf_counter() - start
+    words = sum(len(d.text.split()) for d in documents)
+    chars = sum(len(d.text) for d in documents)
+    gc.collect()
+    input_rss, input_peak = _rss_mb(), _peak_rss_mb()
+    print(
+        json.dumps({"t": 0.0, "stage": "generated", "seconds": round(generate_s, 1), "rss_mb": input_rss}),
+        file=sys.stderr,
+        flush=True,
+    )
+    if args.profile is not None:
+        _profile(documents, args.profile, args.top)
+        print(json.dumps({"profile": str(args.profile)}))
+        return 0
+
+    start = time.perf_counter()
+    progress = _Progress(start)
+    result = dedup.scan(documents, progress=progress)
+    wall = time.perf_counter() - start
+    stats = result.stats
+    print(
+        json.dumps(
+            {
+                "documents": len(documents),
+                "words": words,
+                "chars": chars,
+                "generate_s": round(generate_s, 2),
+                "scan_s": round(wall, 2),
+                "stages_s": progress.stages(wall),
+                "rss_after_input_mb": input_rss,
+                "peak_rss_before_scan_mb": input_peak,
+                "peak_rss_mb": _peak_rss_mb(),
+                "stats": {
+                    "shingles": stats.shingles,
+                    "duplicate_candidates": stats.duplicate_candidates,
+                    "window_candidates": stats.window_candidates,
+                    "regions_aligned": stats.regions_aligned,
+                    "capped_buckets": stats.capped_buckets,
+                },
+                "found": {
+                    "duplicates": len(result.duplicates),
+                    "matches": len(result.matches),
+                    "passages": len(result.passages),
+                    "clusters": len(result.clusters),
+                    "boilerplate": len(result.boilerplate),
+                },
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
