@@ -2,16 +2,20 @@
 
 Near-duplicate documents, reused passages (exact character spans of the original
 text, with a similarity) and syndication clusters, from one call: ``dedup.scan``.
+``dedup.Index`` keeps an archive on disk and checks new drafts against it.
 """
 
 from dedup.align import passage_similarity
 from dedup.errors import (
     DedupError,
     DuplicateIdError,
+    IndexFileError,
+    IndexMismatchError,
     InputError,
     MissingDependencyError,
     OptionsError,
 )
+from dedup.index import CheckResult, Index
 from dedup.model import (
     Document,
     DocumentCluster,
@@ -30,6 +34,7 @@ from dedup.scan import compare, scan
 __version__ = "0.1.0"
 
 __all__ = [
+    "CheckResult",
     "DedupError",
     "Document",
     "DocumentCluster",
@@ -37,6 +42,9 @@ __all__ = [
     "DuplicateIdError",
     "DuplicatePair",
     "FieldMap",
+    "Index",
+    "IndexFileError",
+    "IndexMismatchError",
     "InputError",
     "InputProblem",
     "Match",

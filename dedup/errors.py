@@ -5,11 +5,15 @@
   + InputError               a file or record cannot be read; carries path and line (exit 1)
   + DuplicateIdError         two documents given to one scan share an id (exit 1)
   + MissingDependencyError   an optional extra is not installed; the message names the pip command
+  + IndexFileError           an index file is missing, not a dedup index, damaged, or of another
+    |                        schema version (exit 2)
+    + IndexMismatchError     the index was built with other options than the ones asked for (exit 2)
 
 Exit codes of the ``dedup`` command: 0 everything read and done; 1 the run finished but
 some input was skipped or unreadable (or it stopped at the first problem under
-``--strict``); 2 usage error. Anything that is not a DedupError is a bug and keeps its
-traceback.
+``--strict``); 2 usage error; 3 ``dedup check --fail-over``: a draft's borrowed share is
+over the limit (not an error: the gate a script asked for). Anything that is not a
+DedupError is a bug and keeps its traceback.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_INPUT_PROBLEMS = 1
 EXIT_USAGE = 2
+EXIT_OVER_LIMIT = 3
 
 
 class DedupError(Exception):
@@ -50,3 +55,11 @@ class DuplicateIdError(DedupError, ValueError):
 
 class MissingDependencyError(DedupError, ImportError):
     """An optional extra is not installed; the message says what to pip install."""
+
+
+class IndexFileError(DedupError):
+    """An index file cannot be used: missing, not a dedup index, truncated or damaged, or another schema."""
+
+
+class IndexMismatchError(IndexFileError):
+    """The index was built with options that change signatures, and other ones were asked for."""

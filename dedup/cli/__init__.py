@@ -11,8 +11,10 @@ from collections.abc import Sequence
 
 import click
 
+from dedup.cli.check import check_command
 from dedup.cli.common import CONTEXT
 from dedup.cli.compare import compare_command
+from dedup.cli.index import index_group
 from dedup.cli.scan import scan_command
 from dedup.errors import EXIT_OK, DedupError
 
@@ -26,15 +28,19 @@ def cli() -> None:
     Examples:
       dedup scan examples/news
       dedup compare draft.txt wire-story.txt
+      dedup index add archive.db examples/news
+      dedup check archive.db draft.txt --fail-over 0.3
 
     \b
     Exit codes: 0 done, 1 some input was skipped or unreadable (or --strict
-    stopped at it), 2 usage error.
+    stopped at it), 2 usage error, 3 dedup check --fail-over: over the limit.
     """
 
 
 cli.add_command(scan_command, "scan")
 cli.add_command(compare_command, "compare")
+cli.add_command(index_group, "index")
+cli.add_command(check_command, "check")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""Persistent index benchmark: add throughput, size, check latency and the SQL lookup forms."""

@@ -1,0 +1,5 @@
+"""``python -m benchmarks.index``: see ``benchmarks.index.bench``."""
+
+from benchmarks.index.bench import main
+
+raise SystemExit(main())
