@@ -148,6 +148,45 @@ def test_incremental_adds_find_the_same_as_one_add() -> None:
         assert whole.check(draft) == parts.check(draft)
 
 
+def touching(result: dedup.ScanResult, ids: set[str]) -> tuple[set[dedup.Match], set[dedup.DuplicatePair]]:
+    """The matches and near-duplicate pairs of a scan that involve one of ``ids``."""
+    matches = {m for m in result.matches if {m.a.doc_id, m.b.doc_id} & ids}
+    pairs = {p for p in result.duplicates if {p.a, p.b} & ids}
+    return matches, pairs
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 6])
+def test_scan_with_an_index_finds_what_one_scan_of_everything_finds_for_the_batch(batch_size: int) -> None:
+    docs = example_documents()
+    options = ScanOptions(keep_boilerplate=True)  # boilerplate depends on which documents take part
+    everything = scan(docs, options=options)
+    batch, archived = docs[:batch_size], docs[batch_size:]
+    ids = {d.id for d in batch}
+    with Index(MemoryStore(), options=options) as index:
+        index.add(archived)
+        result = index.scan(batch)
+    assert touching(result, ids) == touching(everything, ids)
+    assert touching(result, ids)[0]  # the batch really borrows from the archive
+    in_result = {d.id for d in result.documents}
+    assert ids <= in_result
+    assert in_result - ids <= {d.id for d in archived}
+    assert len(in_result) < len(docs) or batch_size == 6  # unrelated archive documents stay out
+
+
+def test_related_documents_leave_out_the_batchs_own_ids() -> None:
+    docs = {d.id: d for d in example_documents()}
+    wire = docs["coastal-wire-tidal-barrier.md"]
+    with Index(MemoryStore()) as index:
+        index.add(docs.values())
+        related = {d.id for d in index.related([wire])}
+        assert wire.id not in related
+        assert "harbour-ledger-tidal-barrier.md" in related
+        assert "inland-post-orchard-frost.md" not in related  # shares nothing with the wire story
+        assert index.related([]) == []
+        with pytest.raises(TypeError, match="wrap a single one"):
+            index.related(wire)  # type: ignore[arg-type]
+
+
 def test_options_that_change_signatures_must_match(tmp_path: Path) -> None:
     path = tmp_path / "archive.db"
     with Index.open(path, options=ScanOptions(shingle_size=5)) as index:

@@ -156,3 +156,25 @@ def test_every_command_has_help_with_an_example(
     code, out, _ = run([*command, "--help"], capsys)
     assert code == 0
     assert "Example" in out
+
+
+def test_scan_with_an_index_compares_the_batch_with_the_archive(
+    archive: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(["scan", str(COLUMN), "--index", str(archive), "--format", "json", "-q"], capsys)
+    assert code == 0, err
+    result = json.loads(out)
+    ids = {d["id"] for d in result["documents"]}
+    assert str(COLUMN) in ids
+    assert "coastal-wire-tidal-barrier.md" in ids  # from the archive
+    assert "inland-post-orchard-frost.md" not in ids  # in the archive, but unrelated
+    assert any(str(COLUMN) in (m["a"]["doc_id"], m["b"]["doc_id"]) for m in result["matches"])
+    code, out, err = run(["scan", str(COLUMN), "-q", "--index", str(archive), "--shingle-size", "7"], capsys)
+    assert code == 2
+    assert "archive.db was built with shingle_size=5, you asked for shingle_size=7" in err
+    assert len(err.strip().splitlines()) == 1
+    missing = tmp_path / "missing.db"
+    code, out, err = run(["scan", str(COLUMN), "-q", "--index", str(missing)], capsys)
+    assert code == 2
+    assert "no such index" in err
+    assert not missing.exists()

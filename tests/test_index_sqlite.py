@@ -154,22 +154,57 @@ def locked(path: Path) -> bool:
         db.close()
 
 
-@pytest.mark.parametrize("delay", [0.0, 0.4], ids=["at-the-start-of-the-write", "well-into-the-write"])
-def test_a_writer_killed_mid_batch_leaves_the_batch_fully_out(tmp_path: Path, delay: float) -> None:
+PAUSING_WRITER = """
+import pathlib, sys, time
+import dedup.index.sqlite as sqlite_store
+from dedup.cli import main
+
+marker, table, nth = pathlib.Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+real_insert = sqlite_store._insert
+calls = 0
+
+def insert_then_pause(db, name, rows):
+    global calls
+    real_insert(db, name, rows)
+    if name == table:
+        calls += 1
+        if calls == nth:  # inside the transaction, rows written, nothing committed
+            marker.write_text("paused")
+            time.sleep(600)
+
+sqlite_store._insert = insert_then_pause
+sys.exit(main(sys.argv[4:]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("table", "nth", "kept"),
+    [("bands", 1, 40), ("fingerprints", 1, 40), ("fingerprints", 2, 40 + 300)],
+    ids=["after-document-rows", "just-before-commit", "in-the-second-batch"],
+)
+def test_a_writer_killed_mid_batch_leaves_that_batch_fully_out(
+    tmp_path: Path, table: str, nth: int, kept: int
+) -> None:
+    """The writer pauses at a known point inside its transaction, so the kill always lands there."""
     path = tmp_path / "archive.db"
     build(path)  # 40 documents already in
-    big = write_jsonl(tmp_path / "big.jsonl", articles(1500, prefix="big", seed=1))
-    writer = subprocess.Popen(dedup_command("index", "add", str(path), str(big), "-q"), cwd=REPO)
+    big = write_jsonl(tmp_path / "big.jsonl", articles(900, prefix="big", seed=1))
+    marker = tmp_path / "paused"
+    command = [sys.executable, "-c", PAUSING_WRITER, str(marker), table, str(nth)]
+    writer = subprocess.Popen(
+        [*command, "index", "add", str(path), str(big), "-q", "--batch-size", "300"], cwd=REPO
+    )
     try:
-        deadline = time.monotonic() + 60
-        while not locked(path):  # the batch's transaction has begun
-            assert writer.poll() is None, "the writer finished before it could be killed"
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            assert writer.poll() is None, "the writer ended before reaching the pause point"
             assert time.monotonic() < deadline
-            time.sleep(0.002)
-        time.sleep(delay)
-        assert writer.poll() is None, "the writer committed before it could be killed"
+            time.sleep(0.01)
+        assert locked(path)  # the batch's transaction is open
         os.kill(writer.pid, signal.SIGKILL)
     finally:
+        if writer.poll() is None:
+            writer.kill()
         writer.wait()
     assert writer.returncode == -signal.SIGKILL
     with sqlite3.connect(path) as db:
@@ -177,12 +212,14 @@ def test_a_writer_killed_mid_batch_leaves_the_batch_fully_out(tmp_path: Path, de
     db.close()
     with Index.open(path, create=False) as index:
         stats = index.stats()
-        assert stats.documents == 40  # none of the 1,500
-        assert stats.fingerprint_rows == sum(
-            len(s.fingerprints) for s in index.store.get([f"a-{i:05d}" for i in range(40)])
-        )
+        assert stats.documents == kept  # whole batches before the killed one, nothing of it
+        ids = [f"a-{i:05d}" for i in range(40)] + [f"big-{i:05d}" for i in range(kept - 40)]
+        stored = index.store.get(ids)
+        assert len(stored) == kept
+        assert stats.fingerprint_rows == sum(len(s.fingerprints) for s in stored)
+        assert index.store.get(["big-00300"]) == []  # the killed batch's first document
         index.add(articles(2, prefix="after"))  # and the index takes writes again
-        assert index.stats().documents == 42
+        assert index.stats().documents == kept + 2
 
 
 def test_two_writers_and_a_reader_at_once_lose_nothing(tmp_path: Path) -> None:

@@ -177,7 +177,9 @@ def run_size(n: int, *, drafts: int, batch: int, commands: int, workdir: Path) -
         file.write_text(draft.text, encoding="utf-8")
         command = [sys.executable, "-m", "dedup", "check", str(path), str(file), "--format", "json"]
         clock = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=REPO)
+        done = subprocess.run(command, check=False, capture_output=True, text=True, cwd=REPO)
+        if done.returncode != 0:
+            raise SystemExit(f"dedup check exited {done.returncode}: {done.stderr.strip()}")
         command_ms.append((time.perf_counter() - clock) * 1000)
     latencies.sort()
     return {

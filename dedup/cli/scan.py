@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import click
@@ -16,9 +17,13 @@ from dedup.cli.common import (
     reader_options,
     scan_options,
 )
+from dedup.cli.index import given_options, open_index
 from dedup.errors import EXIT_INPUT_PROBLEMS, EXIT_OK, InputError
+from dedup.options import ScanOptions
 from dedup.report import FORMATS, render
 from dedup.scan import scan
+
+_OPTION_FIELDS = frozenset(f.name for f in dataclasses.fields(ScanOptions))
 
 
 @click.command(context_settings=CONTEXT)
@@ -35,9 +40,25 @@ from dedup.scan import scan
     "--output", "-o", type=click.Path(dir_okay=False), help="Write the result here instead of stdout."
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option(
+    "--index",
+    "archive",
+    type=click.Path(dir_okay=False),
+    help="Also compare with the documents of this index (dedup index add) the batch may share text with.",
+)
 @scan_options
 @reader_options
-def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, quiet: bool, **kwargs: Any) -> int:
+@click.pass_context
+def scan_command(
+    ctx: click.Context,
+    /,
+    paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    quiet: bool,
+    archive: str | None,
+    **kwargs: Any,
+) -> int:
     """Scan documents for near-duplicates, reused passages and syndication clusters.
 
     PATH is a folder (read recursively: .txt, .md, .html, .jsonl, .csv), a file, or -
@@ -48,6 +69,7 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, quiet: bo
       dedup scan examples/news
       dedup scan articles.jsonl --text-field body --date-field date --format json -o result.json
       cat articles.jsonl | dedup scan - --format csv
+      dedup scan today/ --index archive.db
     """
     problems = ProblemPrinter()
     options = build_options(kwargs)
@@ -55,7 +77,18 @@ def scan_command(paths: tuple[str, ...], fmt: str, output: str | None, quiet: bo
     if not documents:
         raise InputError(", ".join(paths), None, "no documents to scan")
     with progress_bar(not quiet) as progress:
-        result = scan(documents, options=options, progress=progress)
+        if archive is None:
+            result = scan(documents, options=options, progress=progress)
+        else:
+            # The index's own options, changed only where the user typed a value.
+            typed = given_options(ctx, kwargs, tuple(kwargs))
+            given = {
+                name: getattr(options, name)
+                for name in (*typed, "passages" if "no_passages" in typed else "")
+                if name in _OPTION_FIELDS
+            }
+            with open_index(archive, given, create=False) as index:
+                result = index.scan(documents, progress=progress)
     with output_stream(output) as out:
         render(result, fmt, out)
     return EXIT_INPUT_PROBLEMS if problems.count else EXIT_OK

@@ -27,14 +27,15 @@ from dedup import cluster
 from dedup.errors import DuplicateIdError, IndexMismatchError, OptionsError
 from dedup.index import verify
 from dedup.index.check import BorrowedPassage, CheckResult, CheckStats, NearDuplicate
-from dedup.index.fingerprints import KeyScheme
+from dedup.index.fingerprints import Keys, KeyScheme
 from dedup.index.memory import MemoryStore
 from dedup.index.sqlite import SQLiteStore
-from dedup.index.store import IndexMeta, Store, StoredDoc
+from dedup.index.store import IndexMeta, Postings, Store, StoredDoc
 from dedup.index.verify import Candidate
-from dedup.model import Document, DocumentInfo
+from dedup.model import Document, DocumentInfo, ScanResult
 from dedup.normalize import tokenize
 from dedup.options import ScanOptions
+from dedup.scan import scan as scan_documents
 from dedup.shingle import jaccard, shingle_set
 
 __all__ = [
@@ -222,18 +223,7 @@ class Index:
         doc = draft if isinstance(draft, Document) else Document(DRAFT_ID, draft)
         tokens = tokenize(doc.text)
         keys = self._scheme.keys([tokens])[0]
-        postings = self.store.lookup(
-            keys.band_keys,
-            keys.fingerprints,
-            max_postings=max_postings,
-            exclude_sources=exclude_sources,
-        )
-        shared = {
-            doc_id: (postings.bands.get(doc_id, 0), postings.fingerprints.get(doc_id, 0))
-            for doc_id in itertools.chain(postings.bands, postings.fingerprints)
-            if doc_id != doc.id
-        }
-        ranked = sorted(shared, key=lambda d: (-shared[d][0], -shared[d][1], d))
+        ranked, postings = self._ranked(doc.id, keys, max_postings, exclude_sources)
         duplicates: list[NearDuplicate] = []
         infos: dict[str, DocumentInfo] = {}
         stored = self.store.get(ranked[:max_candidates])
@@ -271,6 +261,69 @@ class Index:
                 common_fingerprints=postings.common,
             ),
         )
+
+    def related(
+        self,
+        documents: Iterable[Document],
+        *,
+        exclude_sources: Collection[str] = (),
+        max_candidates: int = MAX_CANDIDATES,
+        max_postings: int = MAX_POSTINGS,
+    ) -> list[Document]:
+        """The stored documents that ``check`` would examine for any of ``documents``, in id order.
+
+        Stored documents with the id of one of ``documents`` are left out: the given
+        document is the newer copy of it.
+        """
+        if isinstance(documents, str | Document):
+            raise TypeError("related() takes an iterable of documents; wrap a single one in a list")
+        if max_candidates < 1 or max_postings < 1:
+            raise OptionsError("max_candidates and max_postings must be at least 1")
+        batch = list(documents)
+        own = {d.id for d in batch}
+        wanted: set[str] = set()
+        for start in range(0, len(batch), _BATCH):
+            part = batch[start : start + _BATCH]
+            for doc, keys in zip(part, self._scheme.keys([tokenize(d.text) for d in part]), strict=True):
+                ranked, _ = self._ranked(doc.id, keys, max_postings, exclude_sources)
+                wanted.update(d for d in ranked[:max_candidates] if d not in own)
+        return sorted((s.document for s in self.store.get(sorted(wanted))), key=lambda d: d.id)
+
+    def scan(
+        self,
+        documents: Iterable[Document],
+        *,
+        exclude_sources: Collection[str] = (),
+        max_candidates: int = MAX_CANDIDATES,
+        progress: Callable[[str, int, int], None] | None = None,
+    ) -> ScanResult:
+        """``dedup.scan`` of ``documents`` together with the stored documents related to them.
+
+        The batch is compared within itself and with every stored document that ``check``
+        would examine for one of its documents; those stored documents take part as
+        ordinary documents of the scan (so pairs between two of them are reported too:
+        they belong to the same stories). The index is not changed.
+        """
+        batch = list(documents)
+        archive = self.related(batch, exclude_sources=exclude_sources, max_candidates=max_candidates)
+        return scan_documents([*batch, *archive], options=self.options, progress=progress)
+
+    def _ranked(
+        self, doc_id: str, keys: Keys, max_postings: int, exclude_sources: Collection[str]
+    ) -> tuple[list[str], Postings]:
+        """Stored ids sharing keys with a document, most shared band keys first, then fingerprints."""
+        postings = self.store.lookup(
+            keys.band_keys,
+            keys.fingerprints,
+            max_postings=max_postings,
+            exclude_sources=exclude_sources,
+        )
+        shared = {
+            other: (postings.bands.get(other, 0), postings.fingerprints.get(other, 0))
+            for other in itertools.chain(postings.bands, postings.fingerprints)
+            if other != doc_id
+        }
+        return sorted(shared, key=lambda d: (-shared[d][0], -shared[d][1], d)), postings
 
     def _use(self, meta: IndexMeta, options: ScanOptions | None) -> None:
         """Adopt a recorded meta: check ``options`` against it and key drafts the way it was built."""
