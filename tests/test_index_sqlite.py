@@ -222,6 +222,36 @@ def test_a_writer_killed_mid_batch_leaves_that_batch_fully_out(
         assert index.stats().documents == kept + 2
 
 
+def test_ctrl_c_during_index_add_exits_130_keeps_whole_batches_and_a_rerun_completes(tmp_path: Path) -> None:
+    path = tmp_path / "archive.db"
+    build(path)
+    big = write_jsonl(tmp_path / "big.jsonl", articles(900, prefix="big", seed=1))
+    marker = tmp_path / "paused"
+    add = ["index", "add", str(path), str(big), "-q", "--batch-size", "300"]
+    writer = subprocess.Popen(
+        [sys.executable, "-c", PAUSING_WRITER, str(marker), "fingerprints", "2", *add],
+        cwd=REPO,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert writer.poll() is None, "the writer ended before reaching the pause point"
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    writer.send_signal(signal.SIGINT)  # what Ctrl-C sends
+    _, err = writer.communicate(timeout=60)
+    assert writer.returncode == 130
+    assert len(err.strip().splitlines()) == 1
+    assert err.strip().startswith("dedup: interrupted; whole batches already added are kept")
+    with Index.open(path, create=False) as index:
+        assert index.stats().documents == 40 + 300  # the first batch; the interrupted one rolled back
+    rerun = subprocess.run(dedup_command(*add), cwd=REPO, capture_output=True, text=True, check=False)
+    assert rerun.returncode == 0, rerun.stderr
+    with Index.open(path, create=False) as index:
+        assert index.stats().documents == 40 + 900  # re-adding replaced, nothing doubled
+
+
 def test_two_writers_and_a_reader_at_once_lose_nothing(tmp_path: Path) -> None:
     path = tmp_path / "archive.db"
     build(path)

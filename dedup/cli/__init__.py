@@ -7,6 +7,7 @@ anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 import click
@@ -45,17 +46,16 @@ cli.add_command(check_command, "check")
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code instead of exiting, so tests can call it."""
+    args = list(argv) if argv is not None else sys.argv[1:]
     try:
-        result = cli.main(
-            args=list(argv) if argv is not None else None, prog_name="dedup", standalone_mode=False
-        )
+        result = cli.main(args=args, prog_name="dedup", standalone_mode=False)
     except click.exceptions.Exit as done:
         return done.exit_code
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code
     except (click.exceptions.Abort, KeyboardInterrupt):
-        click.echo("dedup: interrupted; no output file was written", err=True)
+        click.echo(f"dedup: interrupted; {_what_was_kept(args)}", err=True)
         return 130
     except DedupError as exc:
         click.echo(f"dedup: {exc}", err=True)
@@ -63,3 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     return int(result) if isinstance(result, int) else EXIT_OK
+
+
+def _what_was_kept(args: list[str]) -> str:
+    """What an interrupted command leaves behind, so the user knows whether to re-run it."""
+    words = [a for a in args if not a.startswith("-")][:2]
+    if words == ["index", "add"]:
+        return "whole batches already added are kept, the one in progress was rolled back; run it again"
+    if words[:1] == ["index"]:
+        return "the index is unchanged"
+    return "no output file was written"

@@ -1,10 +1,11 @@
 """JSON Lines: one JSON object per line, read one line at a time.
 
-Blank lines are skipped. A line that is not valid JSON, or not an object, or has no
-string text, is one problem with its line number, and the rest of the file is still
-read. The first record without the text field is reported with the fields it does
-have and the flag that picks another; the rest are counted in one summary problem at
-the end of the file. A record without an id gets ``"{path}:{line}"``.
+Blank lines are skipped; a file with nothing else is one problem. A line that is
+not valid JSON, or not an object, or has no string text, is one problem with its
+line number, and the rest of the file is still read. The first record without the
+text field is reported with the fields it does have and the flag that picks another;
+the rest are counted in one summary problem at the end of the file. A record without
+an id (or with a blank one) gets ``"{path}:{line}"``.
 
 Each line is decoded on its own: a line that is not valid in the encoding is read as
 Latin-1 and reported (the first in full, the rest counted), while the lines around
@@ -88,9 +89,11 @@ def _stream_lines(stream: TextIO, problems: FileProblems) -> Iterator[str]:
 def _records(
     lines: Iterable[str], *, id_prefix: str, fields: FieldMap, problems: FileProblems
 ) -> Iterator[Read]:
+    seen_any = False
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
+        seen_any = True
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
@@ -135,3 +138,5 @@ def _records(
             ),
             number,
         )
+    if not seen_any and not problems.reported:
+        problems.add(None, "empty file: no JSON records")

@@ -81,9 +81,12 @@ class FileProblems:
         self.path = path
         self._sink = sink
         self._repeats: dict[str, tuple[int, str, str]] = {}
+        self.reported = 0
+        """Problems reported so far (repeats not yet summed up are not counted)."""
 
     def add(self, line: int | None, reason: str) -> None:
         """Report a problem now."""
+        self.reported += 1
         self._sink(InputProblem(self.path, line, reason))
 
     def add_repeating(self, kind: str, line: int | None, reason: str, *, noun: str, rest: str) -> None:

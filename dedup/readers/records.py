@@ -55,8 +55,8 @@ def build_document(
 
 
 def field_string(value: object, name: str, *, line: int | None, problems: FileProblems) -> str | None:
-    """A metadata value as a string: None for absent or empty, and a problem for a wrong type."""
-    if value is None or value == "":
+    """A metadata value as a string: None for absent or blank, and a problem for a wrong type."""
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     text = _scalar(value)
     if text is None:
