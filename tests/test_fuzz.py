@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedup import Document, scan
-from dedup.errors import InputError
+from dedup.cli import main
+from dedup.errors import InputError, OptionsError
 from dedup.normalize import tokenize
 from dedup.readers import InputProblem, read_documents
 
@@ -195,3 +196,33 @@ def test_strict_stops_at_the_first_bad_line_with_its_number(tmp_path: Path) -> N
     path.write_text('{"id": "a", "text": "fine"}\n{"id": "b", "text": \n', encoding="utf-8")
     with pytest.raises(InputError, match=r"bad.jsonl:2: "):
         list(read_documents(path, strict=True))
+
+
+def test_a_document_over_max_chars_is_cut_at_white_space_with_one_problem(tmp_path: Path) -> None:
+    path = tmp_path / "long.jsonl"
+    rows = [{"id": "short", "text": "A short story."}, {"id": "long", "text": "word " * 1000 + "tail"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    docs, problems = read(path, max_chars=102)
+    by_id = {d.id: d.text for d in docs}
+    assert by_id["short"] == "A short story."
+    assert by_id["long"] == ("word " * 20).rstrip()  # 99 characters: no word split
+    assert rows[1]["text"].startswith(by_id["long"])  # a prefix: offsets still index the original
+    assert [str(p) for p in problems] == [
+        f"{path}:2: 5,004 characters, over the limit of 102: only the first 99 are compared "
+        "(raise --max-document-chars to keep it all)"
+    ]
+    with pytest.raises(OptionsError, match="max_chars must be a positive integer"):
+        read(path, max_chars=0)
+
+
+def test_max_document_chars_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "The harbour council voted on Tuesday night to build a tidal barrier. " * 50
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    code = main(["scan", str(tmp_path), "--max-document-chars", "500", "--format", "json", "-q"])
+    out, err = capsys.readouterr()
+    assert code == 1  # the run finished, with input problems
+    assert len(err.strip().splitlines()) == 2
+    assert "over the limit of 500" in err
+    result = json.loads(out)
+    assert [d["chars"] for d in result["documents"]] == [len(text[:500].rsplit(" ", 1)[0])] * 2

@@ -144,6 +144,7 @@ def _read_drafts(paths: tuple[str, ...], kwargs: dict[str, Any], problems: Probl
                 on_problem=problems,
                 encoding=kwargs["encoding"],
                 stdin=sys.stdin,
+                max_chars=kwargs["max_document_chars"],
             )
         )
     if files:

@@ -31,6 +31,11 @@ class ProblemPrinter:
         click.echo(f"dedup: {problem}", err=True)
 
 
+MAX_DOCUMENT_CHARS = 20_000_000
+"""Characters of one document compared at most by default: a whole novel is ~1 million, so only
+a runaway record (a concatenated dump, a binary read as text) is cut."""
+
+
 def reader_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by every command that reads documents."""
     decorators = [
@@ -54,6 +59,13 @@ def reader_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Text encoding (undecodable files: Latin-1).",
         ),
         click.option("--strict", is_flag=True, help="Stop at the first unreadable file or record (exit 1)."),
+        click.option(
+            "--max-document-chars",
+            type=click.IntRange(min=1),
+            default=MAX_DOCUMENT_CHARS,
+            show_default=True,
+            help="Longer documents are cut to this many characters, with a warning (bounds memory).",
+        ),
     ]
     for decorate in reversed(decorators):
         command = decorate(command)
@@ -141,6 +153,7 @@ def read(paths: Sequence[str], kwargs: dict[str, Any], problems: ProblemPrinter)
             strict=kwargs["strict"],
             on_problem=problems,
             encoding=kwargs["encoding"],
+            max_chars=kwargs["max_document_chars"],
         )
     )
 

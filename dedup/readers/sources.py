@@ -24,6 +24,7 @@ bad record, so it raises ``InputError`` at once, even when not strict.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -56,6 +57,7 @@ class _Settings:
     encoding: str
     stdin: TextIO | None
     sink: ProblemSink
+    max_chars: int | None
 
 
 def read_documents(
@@ -67,6 +69,7 @@ def read_documents(
     on_problem: ProblemHandler | None = None,
     encoding: str = "utf-8",
     stdin: TextIO | None = None,
+    max_chars: int | None = None,
 ) -> Iterator[Document]:
     r"""Read documents from files, folders and stdin, one at a time.
 
@@ -85,6 +88,9 @@ def read_documents(
         on_problem: called with each problem when not strict.
         encoding: of every file; bytes not valid in it are read as Latin-1, with a problem.
         stdin: the stream ``"-"`` reads, instead of ``sys.stdin``.
+        max_chars: a longer document is cut to its first ``max_chars`` characters (at
+            the last white space before the limit, so no word is split), with a problem;
+            offsets stay offsets into the original text. None: no limit.
 
     Raises:
         TypeError: when given Documents or something else that is not a path.
@@ -99,6 +105,10 @@ def read_documents(
     paths = _paths(sources)
     if input_format is not None and input_format.lower() not in FORMATS:
         raise OptionsError(f'unknown input format "{input_format}"; use one of: {", ".join(FORMATS)}')
+    if max_chars is not None and (
+        isinstance(max_chars, bool) or not isinstance(max_chars, int) or max_chars < 1
+    ):
+        raise OptionsError(f"max_chars must be a positive integer or None, got {max_chars!r}")
     try:
         codecs.lookup(encoding)
     except LookupError:
@@ -112,6 +122,7 @@ def read_documents(
         encoding=encoding,
         stdin=stdin,
         sink=ProblemSink(strict=strict, on_problem=on_problem),
+        max_chars=max_chars,
     )
     return _unique(paths, settings)
 
@@ -160,7 +171,23 @@ def _unique(paths: list[str], settings: _Settings) -> Iterator[Document]:
                 )
                 continue
             first_seen[doc.id] = where
+            if settings.max_chars is not None and len(doc.text) > settings.max_chars:
+                chars = len(doc.text)
+                doc = _cut(doc, settings.max_chars)
+                reason = (
+                    f"{chars:,} characters, over the limit of {settings.max_chars:,}: only the first "
+                    f"{len(doc.text):,} are compared (raise --max-document-chars to keep it all)"
+                )
+                settings.sink(InputProblem(path, line, reason))
             yield doc
+
+
+def _cut(doc: Document, limit: int) -> Document:
+    """The document's first ``limit`` characters, ending at white space when there is any."""
+    head = doc.text[: limit + 1]
+    space = max(head.rfind(" "), head.rfind("\n"))
+    end = space if space > limit // 2 else limit
+    return dataclasses.replace(doc, text=doc.text[:end].rstrip())
 
 
 def _read_source(given: str, settings: _Settings) -> Iterator[Located]:
