@@ -81,6 +81,8 @@ def test_compare_json_has_spans(seeds_dir: Path, capsys: pytest.CaptureFixture[s
     code, out, _ = run(["compare", a, b, "--format", "json"], capsys)
     assert code == 0
     payload = json.loads(out)
+    assert payload["schema_version"] == 1
+    assert payload["tool"] == "dedup"
     assert len(payload["matches"]) >= 2
     assert {"a", "b", "similarity"} <= set(payload["matches"][0])
 

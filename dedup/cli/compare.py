@@ -9,7 +9,7 @@ import click
 
 from dedup.cli.common import CONTEXT, ProblemPrinter, build_options, read, reader_options, scan_options
 from dedup.errors import EXIT_INPUT_PROBLEMS, EXIT_OK, InputError
-from dedup.report.serialize import match_to_dict
+from dedup.report.serialize import SCHEMA_VERSION, TOOL, match_to_dict
 from dedup.scan import compare
 
 
@@ -40,7 +40,13 @@ def compare_command(first: str, second: str, fmt: str, **kwargs: Any) -> int:
     a, b = docs
     matches = compare(a, b, options=build_options(kwargs))
     if fmt == "json":
-        payload = {"a": a.id, "b": b.id, "matches": [match_to_dict(m) for m in matches]}
+        payload = {
+            "schema_version": SCHEMA_VERSION,
+            "tool": TOOL,
+            "a": a.id,
+            "b": b.id,
+            "matches": [match_to_dict(m) for m in matches],
+        }
         click.echo(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False))
     else:
         texts = {a.id: a.text, b.id: b.text}
