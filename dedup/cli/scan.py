@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import click
@@ -21,6 +22,7 @@ from dedup.cli.index import given_options, open_index
 from dedup.errors import EXIT_INPUT_PROBLEMS, EXIT_OK, InputError
 from dedup.options import ScanOptions
 from dedup.report import FORMATS, render
+from dedup.report.columnar import write_parquet
 from dedup.scan import scan
 
 _OPTION_FIELDS = frozenset(f.name for f in dataclasses.fields(ScanOptions))
@@ -31,13 +33,16 @@ _OPTION_FIELDS = frozenset(f.name for f in dataclasses.fields(ScanOptions))
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice([*FORMATS, "parquet"]),
     default="table",
     show_default=True,
-    help="Output format; json is the full result with a versioned schema.",
+    help="Output format; json is the full result with a versioned schema; parquet: a folder of tables (-o).",
 )
 @click.option(
-    "--output", "-o", type=click.Path(dir_okay=False), help="Write the result here instead of stdout."
+    "--output",
+    "-o",
+    type=click.Path(),
+    help="Write the result here instead of stdout (for parquet: the folder to write the tables in).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option(
@@ -70,7 +75,9 @@ def scan_command(
       dedup scan articles.jsonl --text-field body --date-field date --format json -o result.json
       cat articles.jsonl | dedup scan - --format csv
       dedup scan today/ --index archive.db
+      dedup scan articles.jsonl --format parquet -o tables/
     """
+    _check_output(fmt, output)
     problems = ProblemPrinter()
     options = build_options(kwargs)
     documents = read(paths, kwargs, problems)
@@ -89,6 +96,17 @@ def scan_command(
             }
             with open_index(archive, given, create=False) as index:
                 result = index.scan(documents, progress=progress)
-    with output_stream(output) as out:
-        render(result, fmt, out)
+    if fmt == "parquet":
+        write_parquet(result, str(output))
+    else:
+        with output_stream(output) as out:
+            render(result, fmt, out)
     return EXIT_INPUT_PROBLEMS if problems.count else EXIT_OK
+
+
+def _check_output(fmt: str, output: str | None) -> None:
+    """Parquet needs a folder and the other formats a file: say so before the scan, not after."""
+    if fmt == "parquet" and output in (None, "-"):
+        raise click.UsageError("--format parquet writes one file per table: give a folder with -o DIR")
+    if fmt != "parquet" and output not in (None, "-") and Path(str(output)).is_dir():
+        raise click.UsageError(f"{output}: is a folder; give a file name with -o (or --format parquet)")
