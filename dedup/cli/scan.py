@@ -23,6 +23,7 @@ from dedup.errors import EXIT_INPUT_PROBLEMS, EXIT_OK, InputError
 from dedup.options import ScanOptions
 from dedup.report import FORMATS, render
 from dedup.report.columnar import write_parquet
+from dedup.report.html_page import write_scan_report
 from dedup.scan import scan
 
 _OPTION_FIELDS = frozenset(f.name for f in dataclasses.fields(ScanOptions))
@@ -44,6 +45,13 @@ _OPTION_FIELDS = frozenset(f.name for f in dataclasses.fields(ScanOptions))
     type=click.Path(),
     help="Write the result here instead of stdout (for parquet: the folder to write the tables in).",
 )
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE.html",
+    help="Also write an HTML report: overview, clusters, matched pairs side by side (docs/reports.md).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option(
     "--index",
@@ -60,6 +68,7 @@ def scan_command(
     paths: tuple[str, ...],
     fmt: str,
     output: str | None,
+    report_path: str | None,
     quiet: bool,
     archive: str | None,
     **kwargs: Any,
@@ -75,6 +84,7 @@ def scan_command(
       dedup scan articles.jsonl --text-field body --date-field date --format json -o result.json
       cat articles.jsonl | dedup scan - --format csv
       dedup scan today/ --index archive.db
+      dedup scan examples/news --report report.html
       dedup scan articles.jsonl --format parquet -o tables/
     """
     _check_output(fmt, output)
@@ -83,6 +93,7 @@ def scan_command(
     documents = read(paths, kwargs, problems)
     if not documents:
         raise InputError(", ".join(paths), None, "no documents to scan")
+    texts = {d.id: d.text for d in documents}
     with progress_bar(not quiet) as progress:
         if archive is None:
             result = scan(documents, options=options, progress=progress)
@@ -96,6 +107,12 @@ def scan_command(
             }
             with open_index(archive, given, create=False) as index:
                 result = index.scan(documents, progress=progress)
+                if report_path is not None:  # the archive documents' texts, for the side-by-side view
+                    stored = index.store.get([d.id for d in result.documents if d.id not in texts])
+                    texts.update((s.document.id, s.document.text) for s in stored)
+    if report_path is not None:
+        with output_stream(report_path) as page:
+            write_scan_report(result, texts, page, title=f"dedup scan {' '.join(paths)}")
     if fmt == "parquet":
         write_parquet(result, str(output))
     else:
