@@ -1,7 +1,10 @@
 """Output: renderers consume a ScanResult and never change it.
 
-``render(result, fmt, out)`` is the one entry point the command line needs; the JSON
-schema, JSONL record types and CSV columns are described in ``docs/schema.md``.
+``render(result, fmt, out)`` writes the stream formats; the JSON schema, JSONL record
+types, CSV columns and Parquet tables are described in ``docs/schema.md``. Parquet
+(``columnar.write_parquet``) writes a folder, and the HTML report
+(``html_page.write_scan_report`` / ``write_check_report``) needs the documents' texts
+as well, so each has its own entry point.
 """
 
 from collections.abc import Callable

@@ -8,7 +8,9 @@
     document.documentElement.setAttribute("data-errors", String(errors.length));
   });
 
+  var parseStart = performance.now();
   var DATA = JSON.parse(document.getElementById("dedup-data").textContent);
+  var parseMs = performance.now() - parseStart;
   var PAGE = 50;
   var docs = DATA.docs;
   var pairs = DATA.pairs;
@@ -412,5 +414,6 @@
   window.addEventListener("hashchange", route);
   overviewExtras();
   route();
+  document.documentElement.setAttribute("data-parse-ms", String(Math.round(parseMs)));
   document.documentElement.setAttribute("data-ready", String(Math.round(performance.now())));
 })();
