@@ -415,6 +415,48 @@ def test_csv_words_count_the_whole_passage_not_the_excerpt() -> None:
     assert _rows(_with_passage_text(text))[0]["words"] == "100"
 
 
+@pytest.mark.parametrize(
+    "start",
+    [
+        pytest.param("=", id="equals-starts-a-formula"),
+        pytest.param("+", id="plus-starts-a-formula"),
+        pytest.param("-", id="minus-starts-a-formula"),
+        pytest.param("@", id="at-starts-a-formula-in-excel"),
+        pytest.param("\t", id="leading-tab"),
+        pytest.param("\r", id="leading-carriage-return"),
+    ],
+)
+def test_csv_text_cells_a_spreadsheet_would_run_get_a_leading_apostrophe(start: str) -> None:
+    payload = start + 'HYPERLINK("http://evil.example", "click")'
+    documents = tuple(
+        dataclasses.replace(d, source=payload) if d.id == "wire-1" else d for d in RESULT.documents
+    )
+    first = _rows(dataclasses.replace(_with_passage_text(payload), documents=documents))[0]
+    assert first["excerpt"] == "'" + payload
+    assert first["b_source"] == "'" + payload
+    assert first["a_source"] == "Daily Paper"  # ordinary text is left alone
+
+
+def test_csv_ids_that_look_like_formulas_are_neutralised_but_numbers_are_not() -> None:
+    match = Match(Span("=1+1", 0, 50), Span("paper-2", 10, 60), 0.96)
+    result = dataclasses.replace(RESULT, matches=(match,), passages=(), boilerplate=())
+    (row,) = _rows(result)
+    assert (row["a_id"], row["b_id"]) == ("'=1+1", "paper-2")
+    assert (row["a_start"], row["similarity"]) == ("0", "0.960000")
+
+
+@given(st.text(max_size=40))
+def test_csv_neutralising_changes_only_formula_starts_and_only_by_one_apostrophe(text: str) -> None:
+    from dedup.report.spreadsheet import FORMULA_STARTS, neutralise
+
+    safe = neutralise(text)
+    if text[:1] in FORMULA_STARTS and text:
+        assert safe == "'" + text
+    else:
+        assert safe == text
+    assert not safe.startswith(FORMULA_STARTS)
+
+
 # --- terminal table ---------------------------------------------------------------------
 
 

@@ -9,13 +9,14 @@ from typing import Any
 
 import click
 
-from dedup.cli.common import CONTEXT, ProblemPrinter, fields, read, reader_options
+from dedup.cli.common import CONTEXT, ProblemPrinter, fields, output_stream, read, reader_options
 from dedup.cli.index import given_options, open_index
 from dedup.errors import EXIT_INPUT_PROBLEMS, EXIT_OK, EXIT_OVER_LIMIT, InputError
 from dedup.index import MAX_CANDIDATES, BorrowedPassage, CheckResult
 from dedup.model import Document, DocumentInfo
 from dedup.options import ScanOptions
 from dedup.readers import read_documents
+from dedup.report.html_page import write_check_report
 from dedup.report.serialize import SCHEMA_VERSION, TOOL, span_to_dict
 
 EXCERPT = 100
@@ -34,6 +35,13 @@ _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
     default="table",
     show_default=True,
     help="table: each borrowed passage with its sources; json: everything, for scripts.",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE.html",
+    help="Also write an HTML report: each draft with its borrowed passages highlighted and their sources.",
 )
 @click.option(
     "--fail-over",
@@ -77,6 +85,7 @@ def check_command(
     archive: str,
     drafts: tuple[str, ...],
     fmt: str,
+    report_path: str | None,
     fail_over: float | None,
     exclude_sources: tuple[str, ...],
     max_candidates: int,
@@ -93,6 +102,7 @@ def check_command(
       dedup check archive.db draft.md
       dedup check archive.db draft.md --exclude-source "Harbour Ledger" --fail-over 0.3
       pbpaste | dedup check archive.db - --format json
+      dedup check archive.db drafts/ --report check.html
     """
     problems = ProblemPrinter()
     documents = _read_drafts(drafts, kwargs, problems)
@@ -104,6 +114,11 @@ def check_command(
             index.check(doc, exclude_sources=exclude_sources, max_candidates=max_candidates)
             for doc in documents
         ]
+        if report_path is not None:
+            named = sorted({info.id for r in results for info in r.documents})
+            stored = {s.document.id: s.document.text for s in index.store.get(named)}
+            with output_stream(report_path) as page:
+                write_check_report(results, documents, stored, page, title=f"dedup check {archive}")
     over = [r for r in results if fail_over is not None and r.borrowed_share > fail_over]
     if fmt == "json":
         payload = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 from typing import Any
 
 import click
@@ -21,6 +22,8 @@ from dedup.cli.index import given_options, open_index
 from dedup.errors import EXIT_INPUT_PROBLEMS, EXIT_OK, InputError
 from dedup.options import ScanOptions
 from dedup.report import FORMATS, render
+from dedup.report.columnar import write_parquet
+from dedup.report.html_page import write_scan_report
 from dedup.scan import scan
 
 _OPTION_FIELDS = frozenset(f.name for f in dataclasses.fields(ScanOptions))
@@ -31,13 +34,23 @@ _OPTION_FIELDS = frozenset(f.name for f in dataclasses.fields(ScanOptions))
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice([*FORMATS, "parquet"]),
     default="table",
     show_default=True,
-    help="Output format; json is the full result with a versioned schema.",
+    help="Output format; json is the full result with a versioned schema; parquet: a folder of tables (-o).",
 )
 @click.option(
-    "--output", "-o", type=click.Path(dir_okay=False), help="Write the result here instead of stdout."
+    "--output",
+    "-o",
+    type=click.Path(),
+    help="Write the result here instead of stdout (for parquet: the folder to write the tables in).",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    metavar="FILE.html",
+    help="Also write an HTML report: overview, clusters, matched pairs side by side (docs/reports.md).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option(
@@ -55,6 +68,7 @@ def scan_command(
     paths: tuple[str, ...],
     fmt: str,
     output: str | None,
+    report_path: str | None,
     quiet: bool,
     archive: str | None,
     **kwargs: Any,
@@ -70,12 +84,16 @@ def scan_command(
       dedup scan articles.jsonl --text-field body --date-field date --format json -o result.json
       cat articles.jsonl | dedup scan - --format csv
       dedup scan today/ --index archive.db
+      dedup scan examples/news --report report.html
+      dedup scan articles.jsonl --format parquet -o tables/
     """
+    _check_output(fmt, output)
     problems = ProblemPrinter()
     options = build_options(kwargs)
     documents = read(paths, kwargs, problems)
     if not documents:
         raise InputError(", ".join(paths), None, "no documents to scan")
+    texts = {d.id: d.text for d in documents}
     with progress_bar(not quiet) as progress:
         if archive is None:
             result = scan(documents, options=options, progress=progress)
@@ -89,6 +107,23 @@ def scan_command(
             }
             with open_index(archive, given, create=False) as index:
                 result = index.scan(documents, progress=progress)
-    with output_stream(output) as out:
-        render(result, fmt, out)
+                if report_path is not None:  # the archive documents' texts, for the side-by-side view
+                    stored = index.store.get([d.id for d in result.documents if d.id not in texts])
+                    texts.update((s.document.id, s.document.text) for s in stored)
+    if report_path is not None:
+        with output_stream(report_path) as page:
+            write_scan_report(result, texts, page, title=f"dedup scan {' '.join(paths)}")
+    if fmt == "parquet":
+        write_parquet(result, str(output))
+    else:
+        with output_stream(output) as out:
+            render(result, fmt, out)
     return EXIT_INPUT_PROBLEMS if problems.count else EXIT_OK
+
+
+def _check_output(fmt: str, output: str | None) -> None:
+    """Parquet needs a folder and the other formats a file: say so before the scan, not after."""
+    if fmt == "parquet" and output in (None, "-"):
+        raise click.UsageError("--format parquet writes one file per table: give a folder with -o DIR")
+    if fmt != "parquet" and output not in (None, "-") and Path(str(output)).is_dir():
+        raise click.UsageError(f"{output}: is a folder; give a file name with -o (or --format parquet)")

@@ -23,6 +23,10 @@ COLUMNS = (
 )
 EXCERPT_CHARS = 200
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A text cell starting with one of these is read as a formula by Excel, LibreOffice and
+Google Sheets (CSV injection: ``=HYPERLINK(...)`` in a scraped article would run on open)."""
+
 
 class _PassageFinder:
     """Finds the passage cluster holding a span, looking only at that span's document.
@@ -49,6 +53,20 @@ def _excerpt(text: str) -> str:
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
 
 
+def neutralise(cell: str) -> str:
+    """Prefix ``'`` to a text cell a spreadsheet would run as a formula; other text is unchanged.
+
+    Spreadsheets hide the apostrophe and show the text as typed, so a reader sees the
+    original; a program reading the CSV sees one extra leading ``'`` on such cells only.
+
+    >>> neutralise("=SUM(A1:A9)")
+    "'=SUM(A1:A9)"
+    >>> neutralise("Council votes")
+    'Council votes'
+    """
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def dump_csv(result: ScanResult, out: TextIO) -> None:
     r"""Write one row per match: both spans, their sources, the similarity and the passage text.
 
@@ -56,7 +74,8 @@ def dump_csv(result: ScanResult, out: TextIO) -> None:
     characters; ``words`` counts the words of the whole passage. Both are empty when no
     cluster holds the span. Rows end in ``CRLF`` as RFC 4180 asks: with a bare newline
     the csv module would leave a lone carriage return in article text unquoted, and
-    readers would split the row there. Open files for it with ``newline=""``.
+    readers would split the row there. Open files for it with ``newline=""``. Text cells
+    that a spreadsheet would run as a formula get a leading ``'`` (see ``neutralise``).
 
     >>> import io
     >>> from dedup.model import ScanStats
@@ -73,16 +92,16 @@ def dump_csv(result: ScanResult, out: TextIO) -> None:
         passage = finder.containing(m)
         writer.writerow(
             [
-                m.a.doc_id,
-                sources.get(m.a.doc_id, ""),
+                neutralise(m.a.doc_id),
+                neutralise(sources.get(m.a.doc_id, "")),
                 m.a.start,
                 m.a.end,
-                m.b.doc_id,
-                sources.get(m.b.doc_id, ""),
+                neutralise(m.b.doc_id),
+                neutralise(sources.get(m.b.doc_id, "")),
                 m.b.start,
                 m.b.end,
                 f"{m.similarity:.6f}",
                 len(passage.text.split()) if passage is not None else "",
-                _excerpt(passage.text) if passage is not None else "",
+                neutralise(_excerpt(passage.text)) if passage is not None else "",
             ]
         )
