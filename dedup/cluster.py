@@ -49,16 +49,44 @@ class UnionFind:
         return sorted(by_root.values(), key=lambda g: g[0])
 
 
-def earliest(doc_ids: Iterable[str], published: Mapping[str, datetime | None]) -> str | None:
-    """The one document published first, or None when no date is known or the first date is shared."""
+def earliest(
+    doc_ids: Iterable[str],
+    published: Mapping[str, datetime | None],
+    sources: Mapping[str, str | None] | None = None,
+) -> str | None:
+    """The one document published first, or None when no date is known or the first date is shared.
+
+    A first date shared only by documents of one source is no real tie: that source put
+    the same text in two places at once (a Usenet cross-post, a page under two URLs), so
+    the first of them by id is the origin. Two outlets at the same minute stay undecided.
+
+    >>> from datetime import datetime as dt
+    >>> when = {"a": dt(2025, 3, 4), "b": dt(2025, 3, 4), "c": dt(2025, 3, 5)}
+    >>> earliest("abc", when) is None
+    True
+    >>> earliest("abc", when, {"a": "Wire", "b": "Wire", "c": "Post"})
+    'a'
+    >>> earliest("abc", when, {"a": "Wire", "b": "Post", "c": "Post"}) is None
+    True
+    """
     dated = sorted((d, doc_id) for doc_id in set(doc_ids) if (d := published.get(doc_id)) is not None)
-    if not dated or (len(dated) > 1 and dated[0][0] == dated[1][0]):
+    if not dated:
         return None
-    return dated[0][1]
+    first = [doc_id for d, doc_id in dated if d == dated[0][0]]
+    if len(first) == 1:
+        return first[0]
+    by = sources or {}
+    source = by.get(first[0])
+    if source is not None and all(by.get(doc_id) == source for doc_id in first):
+        return first[0]
+    return None
 
 
 def passage_clusters(
-    matches: Sequence[Match], texts: Mapping[str, str], published: Mapping[str, datetime | None]
+    matches: Sequence[Match],
+    texts: Mapping[str, str],
+    published: Mapping[str, datetime | None],
+    sources: Mapping[str, str | None] | None = None,
 ) -> list[PassageCluster]:
     """Group match spans into recurring passages, sorted by their first span."""
     spans = sorted({s for m in matches for s in (m.a, m.b)})
@@ -79,7 +107,8 @@ def passage_clusters(
                 if 2 * overlap >= max(len(spans[i]), len(spans[j])):
                     sets.union(i, j)
     clusters = [
-        _passage(_merge_spans([spans[i] for i in group]), texts, published) for group in sets.groups()
+        _passage(_merge_spans([spans[i] for i in group]), texts, published, sources)
+        for group in sets.groups()
     ]
     return sorted(clusters, key=lambda c: c.spans[0])
 
@@ -97,9 +126,12 @@ def _merge_spans(spans: list[Span]) -> tuple[Span, ...]:
 
 
 def _passage(
-    spans: tuple[Span, ...], texts: Mapping[str, str], published: Mapping[str, datetime | None]
+    spans: tuple[Span, ...],
+    texts: Mapping[str, str],
+    published: Mapping[str, datetime | None],
+    sources: Mapping[str, str | None] | None,
 ) -> PassageCluster:
-    origin_doc = earliest((s.doc_id for s in spans), published)
+    origin_doc = earliest((s.doc_id for s in spans), published, sources)
     origin = next((s for s in spans if s.doc_id == origin_doc), None)
     shown = origin or spans[0]
     return PassageCluster(spans=spans, text=texts[shown.doc_id][shown.start : shown.end], origin=origin)
@@ -152,6 +184,7 @@ def document_clusters(
     passages: Sequence[PassageCluster],
     doc_coverage: Mapping[str, float],
     published: Mapping[str, datetime | None],
+    sources: Mapping[str, str | None] | None = None,
 ) -> list[DocumentCluster]:
     """Syndication clusters: connected documents, with coverage, likely origin and passage indices."""
     pairs = list(links)
@@ -168,7 +201,7 @@ def document_clusters(
             DocumentCluster(
                 doc_ids=members,
                 coverage={d: doc_coverage.get(d, 0.0) for d in members},
-                origin=earliest(members, published),
+                origin=earliest(members, published, sources),
                 passages=tuple(i for i, p in enumerate(passages) if p.spans[0].doc_id in member_set),
             )
         )

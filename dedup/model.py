@@ -91,7 +91,7 @@ class PassageCluster:
 
     ``text`` is the passage as it reads in its first occurrence (the origin's when
     known); ``origin`` is the occurrence in the earliest-published document, or
-    None when dates are missing or tied.
+    None when dates are missing or two sources tie for the first date.
     """
 
     spans: tuple[Span, ...]
@@ -110,7 +110,8 @@ class DocumentCluster:
 
     ``coverage[doc_id]`` is the share of that document's characters inside reused
     passages; ``passages`` are indices into ``ScanResult.passages``; ``origin`` is the
-    earliest-published document, or None when dates are missing or tied.
+    earliest-published document, or None when dates are missing or two sources tie for
+    the first date.
     """
 
     doc_ids: tuple[str, ...]

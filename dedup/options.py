@@ -42,6 +42,9 @@ class ScanOptions:
         boilerplate_min_docs: a passage found in this many documents of one source is
             boilerplate ("Latest News"), kept out of coverage and clusters.
         keep_boilerplate: report boilerplate passages as ordinary passages instead.
+        skip_same_source: leave out passage matches between two documents of the same
+            source (a paper's own reruns, a poster's quoting of himself): "who copied
+            from whom" across outlets. Near-duplicate documents are still reported.
         max_bucket_size: LSH buckets with more members than this (stock phrases) are
             capped and counted in the stats instead of producing all pairs.
     """
@@ -58,11 +61,12 @@ class ScanOptions:
     passage_shingle_size: int = 3
     passage_num_perm: int = 64
     passage_threshold: float = 0.3
-    min_passage_words: int = 10
+    min_passage_words: int = 15
     min_similarity: float = 0.75
     max_gap: int = 8
     boilerplate_min_docs: int = 3
     keep_boilerplate: bool = False
+    skip_same_source: bool = False
     max_bucket_size: int = 200
 
     def __post_init__(self) -> None:

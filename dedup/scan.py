@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -265,6 +265,11 @@ def _to_matches(alignments: list[Alignment], a: Document, ta: Tokens, b: Documen
     return matches
 
 
+def _same_source(match: Match, sources: Mapping[str, str | None]) -> bool:
+    source = sources[match.a.doc_id]
+    return source is not None and source == sources[match.b.doc_id]
+
+
 def _assemble(
     docs: Sequence[Document],
     tokens: Sequence[Tokens],
@@ -276,7 +281,7 @@ def _assemble(
     texts = {d.id: d.text for d in docs}
     published = {d.id: d.published for d in docs}
     sources = {d.id: d.source for d in docs}
-    every_passage = cluster.passage_clusters(found.matches, texts, published)
+    every_passage = cluster.passage_clusters(found.matches, texts, published, sources)
     boiler: list[PassageCluster] = []
     if opts.keep_boilerplate:
         passages = every_passage
@@ -291,13 +296,16 @@ def _assemble(
         return any(b.start <= span.start and span.end <= b.end for b in boiler_spans.get(span.doc_id, ()))
 
     matches = [m for m in found.matches if not in_boilerplate(m.a)]
+    if opts.skip_same_source:
+        matches = [m for m in matches if not _same_source(m, sources)]
+        passages = cluster.passage_clusters(matches, texts, published, sources)
     doc_coverage = cluster.coverage(
         (s for m in matches for s in (m.a, m.b)),
         (s for spans in boiler_spans.values() for s in spans),
         {d.id: len(d.text) for d in docs},
     )
     links = [(m.a.doc_id, m.b.doc_id) for m in matches] + [(p.a, p.b) for p in near.pairs]
-    clusters = cluster.document_clusters(links, passages, doc_coverage, published)
+    clusters = cluster.document_clusters(links, passages, doc_coverage, published, sources)
     infos = tuple(
         DocumentInfo(
             id=d.id,

@@ -143,6 +143,27 @@ def test_text_field_option_reads_another_field(tmp_path: Path, capsys: pytest.Ca
     assert (match["a"]["doc_id"], match["b"]["doc_id"]) == ("a", "b")
 
 
+def test_skip_same_source_drops_a_papers_own_rerun(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            json.dumps({"id": "ledger-1", "text": "Intro. " + MONDAY, "source": "Ledger"}),
+            json.dumps({"id": "ledger-2", "text": MONDAY + " Later.", "source": "Ledger"}),
+            json.dumps({"id": "post-1", "text": "Elsewhere. " + MONDAY, "source": "Post"}),
+        ],
+    )
+
+    def pairs(*flags: str) -> set[tuple[str, str]]:
+        code, out, err = run(["scan", str(src), "--format", "json", *flags], capsys)
+        assert code == 0, err
+        return {(m["a"]["doc_id"], m["b"]["doc_id"]) for m in json.loads(out)["matches"]}
+
+    assert pairs() == {("ledger-1", "ledger-2"), ("ledger-1", "post-1"), ("ledger-2", "post-1")}
+    assert pairs("--skip-same-source") == {("ledger-1", "post-1"), ("ledger-2", "post-1")}
+
+
 def test_undecodable_bytes_are_reported_and_the_document_still_scanned(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

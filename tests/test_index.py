@@ -195,10 +195,14 @@ def test_options_that_change_signatures_must_match(tmp_path: Path) -> None:
         IndexMismatchError, match=r"archive.db was built with shingle_size=5, you asked for shingle_size=7"
     ):
         Index.open(path, options=ScanOptions(shingle_size=7))
-    with pytest.raises(IndexMismatchError, match="passages of 10 or more words"):
+    with pytest.raises(
+        IndexMismatchError, match=f"passages of {ScanOptions().min_passage_words} or more words"
+    ):
         Index.open(path, options=ScanOptions(min_passage_words=6))
     # options that only filter results may differ; no options means the index's own
-    with Index.open(path, options=ScanOptions(min_similarity=0.9, min_passage_words=12)) as index:
+    with Index.open(
+        path, options=ScanOptions(min_similarity=0.9, min_passage_words=ScanOptions().min_passage_words + 2)
+    ) as index:
         assert index.options.min_similarity == 0.9
     with Index.open(path) as index:
         assert index.options == ScanOptions()
@@ -260,7 +264,7 @@ def test_check_finds_what_compare_finds(pair: tuple[Document, Document, str], no
 def test_any_exact_run_of_the_guaranteed_length_shares_a_fingerprint(
     left: list[int], shared: list[int], right: list[int], other: list[int]
 ) -> None:
-    scheme = KeyScheme.for_options(ScanOptions())
+    scheme = KeyScheme.for_options(ScanOptions(min_passage_words=10))
     assert scheme.passage_words == 10
 
     def fingerprints(tokens: list[int]) -> set[int]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import dedup
+from dedup import ScanOptions
 from dedup.cli import main
 from dedup.errors import EXIT_OVER_LIMIT
 from dedup.index import Index
@@ -129,7 +130,7 @@ def test_remove_and_stats(archive: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert code == 0
     stats = json.loads(out)
     assert stats["documents"] == 8
-    assert stats["passage_words"] == 10
+    assert stats["passage_words"] == ScanOptions().min_passage_words
     assert stats["options"]["shingle_size"] == 5
     code, out, _ = run(["index", "stats", str(archive)], capsys)
     assert "documents             8" in out
@@ -140,7 +141,7 @@ def test_a_check_with_a_shorter_passage_minimum_than_the_index_is_refused(
 ) -> None:
     code, _, err = run(["check", str(archive), str(COLUMN), "--min-passage-words", "5"], capsys)
     assert code == 2
-    assert "passages of 10 or more words" in err
+    assert f"passages of {ScanOptions().min_passage_words} or more words" in err
     code, _, err = run(
         ["check", str(archive), str(COLUMN), "--min-passage-words", "20", "--min-similarity", "0.9"], capsys
     )

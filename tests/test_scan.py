@@ -1,3 +1,4 @@
+import dataclasses
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -55,6 +56,16 @@ OTHER = [
     "closing classrooms for more than four hundred pupils across the district.",
     "The union said talks with the education board had broken down after the board refused to discuss "
     "staffing levels, and that further strikes were planned for the coming month.",
+]
+LOCAL = [
+    "A cargo ship ran aground on the sandbank north of the lighthouse late on Sunday, and salvage crews "
+    "expect to float it off on the next spring tide if the weather holds through the week.",
+    "The county library will open on Sunday afternoons from next month after volunteers offered to staff "
+    "the reading rooms, the first change to its hours since the building was extended.",
+    "Bus fares on the coastal route rise by twenty pence in April, the operator said, blaming fuel costs "
+    "and a fall in passengers since the rail line reopened last autumn.",
+    "The rugby club has been given permission to build a new stand on the old allotments behind the ground, "
+    "despite objections from neighbours about parking on match days.",
 ]
 
 
@@ -156,6 +167,59 @@ def test_keep_boilerplate_reports_the_footer_as_reuse() -> None:
     result = scan(ledger_corpus(), options=ScanOptions(keep_boilerplate=True))
     assert result.boilerplate == ()
     assert any(p.text == FOOTER for p in result.passages)
+
+
+def test_a_passage_most_outlets_carry_is_syndication_even_when_one_source_repeats_it() -> None:
+    # The Ledger ran the wire's first paragraph three times, but four other outlets ran it too.
+    ledger = [
+        Document(f"ledger-{i}", f"{WIRE[0]}\n\n{body}", source="Ledger", published=datetime(2025, 3, i + 2))
+        for i, body in enumerate([*OTHER, WIRE[1]])
+    ]
+    others = [
+        Document(f"{name}", f"{body}\n\n{WIRE[0]}", source=name, published=datetime(2025, 3, 9))
+        for name, body in zip(("Post", "Times", "Herald", "Gazette"), LOCAL, strict=True)
+    ]
+    wire = Document("wire", WIRE[0], source="Wire", published=datetime(2025, 3, 1))
+    result = scan([*ledger, *others, wire])
+    assert result.boilerplate == ()
+    [passage] = [p for p in result.passages if len(p.doc_ids) == 8]
+    assert passage.origin is not None
+    assert passage.origin.doc_id == "wire"
+
+
+def test_the_ledger_footer_stays_boilerplate_when_the_ledger_holds_most_of_its_copies() -> None:
+    # Four Ledger articles and one other site that copied one of them whole, footer included.
+    copier = Document("copier", f"{OTHER[0]}\n\n{FOOTER}", source="Copier", published=datetime(2025, 4, 1))
+    result = scan([*ledger_corpus(), copier])
+    assert [p.text for p in result.boilerplate] == [FOOTER]
+    assert len(result.boilerplate[0].doc_ids) == 5
+
+
+def test_skip_same_source_keeps_only_reuse_between_outlets() -> None:
+    own_rerun = Document("ledger-rerun", "\n\n".join([OTHER[0], OTHER[1]]), source="Ledger")
+    original = Document("ledger", "\n\n".join([OTHER[0], LOCAL[0]]), source="Ledger")
+    reprint = Document("post", "\n\n".join([LOCAL[1], OTHER[0]]), source="Post")
+    plain = scan([own_rerun, original, reprint])
+    skipped = scan([own_rerun, original, reprint], options=ScanOptions(skip_same_source=True))
+    pairs = {frozenset((m.a.doc_id, m.b.doc_id)) for m in plain.matches}
+    assert frozenset(("ledger", "ledger-rerun")) in pairs
+    assert {frozenset((m.a.doc_id, m.b.doc_id)) for m in skipped.matches} == pairs - {
+        frozenset(("ledger", "ledger-rerun"))
+    }
+    assert [p.doc_ids for p in skipped.passages] == [("ledger", "ledger-rerun", "post")]
+
+
+def test_one_source_posting_the_same_text_twice_at_once_is_not_a_tie() -> None:
+    when = datetime(2025, 3, 4, 9)
+    crosspost = [
+        Document(f"{group}/1", WIRE[0] + "\n\n" + OTHER[0], source="ann", published=when)
+        for group in ("sci.space", "sci.astro")
+    ]
+    reply = Document("sci.space/2", OTHER[1] + "\n\n" + WIRE[0], source="bob", published=datetime(2025, 3, 5))
+    result = scan([*crosspost, reply])
+    assert {p.origin.doc_id for p in result.passages if p.origin} == {"sci.astro/1"}
+    two_outlets = scan([dataclasses.replace(crosspost[0], source="other"), crosspost[1], reply])
+    assert all(p.origin is None for p in two_outlets.passages if "sci.space/2" in p.doc_ids)
 
 
 @pytest.mark.parametrize(

@@ -110,6 +110,11 @@ def scan_options(command: Callable[..., Any]) -> Callable[..., Any]:
             is_flag=True,
             help="Treat passages a source repeats in many of its documents as ordinary reuse.",
         ),
+        click.option(
+            "--skip-same-source",
+            is_flag=True,
+            help="Leave out reused passages between two documents of one source (its own reruns).",
+        ),
     ]
     for decorate in reversed(decorators):
         command = decorate(command)
@@ -125,6 +130,7 @@ def build_options(kwargs: dict[str, Any]) -> ScanOptions:
         min_similarity=kwargs["min_similarity"],
         passages=not kwargs["no_passages"],
         keep_boilerplate=kwargs["keep_boilerplate"],
+        skip_same_source=kwargs["skip_same_source"],
     )
 
 

@@ -82,7 +82,7 @@ class KeyScheme:
     >>> from dedup.normalize import tokenize
     >>> scheme = KeyScheme.for_options(ScanOptions())
     >>> (scheme.bands, scheme.rows, scheme.shingle, scheme.window, scheme.passage_words)
-    (20, 6, 5, 6, 10)
+    (20, 6, 5, 11, 15)
     >>> keys = scheme.keys([tokenize("word " * 3)])[0]
     >>> (len(keys.band_keys), len(keys.fingerprints))
     (20, 0)
