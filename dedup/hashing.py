@@ -13,6 +13,14 @@ import hashlib
 import numpy as np
 import numpy.typing as npt
 
+HASH_SCHEME = 2
+"""Version of the mapping from text to token hashes (tokenisation and hashing).
+
+Bumped whenever the same text would give other hashes; an index records the scheme
+it was built with and is refused under another one (``IndexMismatchError``). 1: words
+only; 2: letters of scripts written without spaces (Chinese, ...) are tokens of their own.
+"""
+
 U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]
 

@@ -5,6 +5,12 @@ any shape, dashes, whitespace) separates words and is dropped. Each word is NFKC
 normalised and case-folded, so "Kim Jong-un" and "kim jong un", or ``’`` and ``'``,
 give the same tokens. Offsets always index the ORIGINAL text: a match found on
 tokens maps back to exactly the characters a reader sees.
+
+Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao,
+Khmer, Myanmar) have no word boundaries to find, so each of their letters is a token
+of its own: word k-gram shingles become character k-grams there, and a passage copied
+between two Chinese articles is found like an English one. Korean separates words with
+spaces, so Hangul stays in words.
 """
 
 from __future__ import annotations
@@ -18,7 +24,25 @@ import numpy.typing as npt
 
 from dedup.hashing import U64, token_hashes
 
-_WORD = re.compile(r"[^\W_]+")
+CHARACTER_TOKEN_RANGES: tuple[tuple[int, int], ...] = (
+    (0x0E00, 0x0EFF),  # Thai, Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0x2E80, 0x2FDF),  # CJK radicals, Kangxi radicals
+    (0x3000, 0x30FF),  # CJK symbols (々 〆 〇), Hiragana, Katakana
+    (0x3100, 0x31FF),  # Bopomofo, Katakana phonetic extensions
+    (0x3400, 0x4DBF),  # CJK Unified Ideographs Extension A
+    (0x4E00, 0x9FFF),  # CJK Unified Ideographs
+    (0xF900, 0xFAFF),  # CJK Compatibility Ideographs
+    (0xFF66, 0xFF9F),  # Halfwidth Katakana
+    (0x1B000, 0x1B16F),  # Kana Supplement and Extended-A
+    (0x20000, 0x3FFFF),  # CJK Extensions B and later
+)
+"""Code point ranges (inclusive) whose letters and digits are each a token of their own."""
+
+_SINGLE = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in CHARACTER_TOKEN_RANGES)
+# A run of word characters outside those ranges, or else one word character inside them.
+_WORD = re.compile(f"[^\\W_{_SINGLE}]+|[^\\W_]")
 
 I64 = npt.NDArray[np.int64]
 
@@ -64,6 +88,7 @@ def tokenize(text: str) -> Tokens:
     [(1, 7), (10, 13), (14, 18)]
     """
     ascii_points: npt.NDArray[np.bool_] = np.ones(0, dtype=bool)
+    single: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
     if text.isascii():
         is_word = _ASCII_WORD[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
     else:
@@ -78,9 +103,8 @@ def tokenize(text: str) -> Tokens:
                 (chr(c).isalnum() for c in distinct.tolist()), dtype=bool, count=len(distinct)
             )
             is_word[others] = word_chars[inverse]
-    edges = np.diff(is_word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edges == 1).astype(np.int64)
-    ends = np.flatnonzero(edges == -1).astype(np.int64)
+        single = is_word & _single(points)
+    starts, ends = _boundaries(is_word, single)
     lowered = text.lower()
     bounds = zip(starts.tolist(), ends.tolist(), strict=True)
     if text.isascii():
@@ -98,6 +122,27 @@ def tokenize(text: str) -> Tokens:
 
 
 _ASCII_WORD = np.array([chr(c).isalnum() for c in range(128)], dtype=bool)
+_SINGLE_BOUNDS = np.array([v for a, b in CHARACTER_TOKEN_RANGES for v in (a, b + 1)], dtype=np.uint32)
+
+
+def _single(points: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    """Which code points lie in ``CHARACTER_TOKEN_RANGES`` (an odd count of bounds at or below them)."""
+    inside: npt.NDArray[np.bool_] = np.searchsorted(_SINGLE_BOUNDS, points, side="right") % 2 == 1
+    return inside
+
+
+def _boundaries(is_word: npt.NDArray[np.bool_], single: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
+    """Token [start, end) offsets: runs of word characters, each ``single`` character a run of its own."""
+    if not single.any():
+        edges = np.diff(is_word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
+        return np.flatnonzero(edges == 1).astype(np.int64), np.flatnonzero(edges == -1).astype(np.int64)
+    # A break falls between two characters unless both are word characters and neither is single.
+    joined = is_word[1:] & is_word[:-1] & ~single[1:] & ~single[:-1]
+    first = is_word.copy()
+    first[1:] &= ~joined
+    last = is_word.copy()
+    last[:-1] &= ~joined
+    return np.flatnonzero(first).astype(np.int64), np.flatnonzero(last).astype(np.int64) + 1
 
 
 def _form(word: str) -> str:
@@ -125,18 +170,34 @@ def widen(text: str, start: int, end: int) -> tuple[int, int]:
     """Extend a word-aligned range over the punctuation touching it (quotes, final full stop).
 
     Punctuation carries no tokens, so this never changes what a passage matches; it
-    makes the reported slice read as a whole sentence or quote.
+    makes the reported slice read as a whole sentence or quote. The start does not
+    take punctuation that closes what comes before (a full stop, a closing bracket):
+    in Chinese or Japanese the previous sentence's "。" touches the passage. Likewise
+    the end does not take an opening bracket or quote of the next sentence.
 
     >>> text = 'He said: "Stay united." Then left.'
     >>> widen(text, 10, 21)
     (9, 23)
+    >>> widen("前文。港口屏障。「后文", 3, 7)
+    (3, 8)
     """
-    while start > 0 and _is_punctuation(text[start - 1]):
+    while start > 0 and _is_punctuation(text[start - 1]) and not _closes(text[start - 1]):
         start -= 1
-    while end < len(text) and _is_punctuation(text[end]):
+    while end < len(text) and _is_punctuation(text[end]) and not _opens(text[end]):
         end += 1
     return start, end
 
 
+_CLOSING_MARKS = frozenset(".,;:!?…。，、；：！？．｡､")
+
+
 def _is_punctuation(char: str) -> bool:
     return not (char.isspace() or char.isalnum() or char == "_")
+
+
+def _closes(char: str) -> bool:
+    return char in _CLOSING_MARKS or unicodedata.category(char) in ("Pe", "Pf")
+
+
+def _opens(char: str) -> bool:
+    return unicodedata.category(char) in ("Ps", "Pi")

@@ -25,6 +25,7 @@ import numpy as np
 
 from dedup import cluster
 from dedup.errors import DuplicateIdError, IndexMismatchError, OptionsError
+from dedup.hashing import HASH_SCHEME
 from dedup.index import verify
 from dedup.index.check import BorrowedPassage, CheckResult, CheckStats, NearDuplicate
 from dedup.index.fingerprints import Keys, KeyScheme
@@ -327,6 +328,11 @@ class Index:
 
     def _use(self, meta: IndexMeta, options: ScanOptions | None) -> None:
         """Adopt a recorded meta: check ``options`` against it and key drafts the way it was built."""
+        if meta.hash_scheme != HASH_SCHEME:
+            raise IndexMismatchError(
+                f"{self.name} was built with hash scheme {meta.hash_scheme}, this dedup hashes text with "
+                f"scheme {HASH_SCHEME}; build a new index from the same documents"
+            )
         if options is not None:
             _check_compatible(self.name, meta, options)
         self.options = options or meta.options
