@@ -1,36 +1,45 @@
 """The only place text becomes integers: stable 64-bit hashes, the same in every process.
 
-Python's built-in ``hash()`` is salted per process, so it is never used here. Tokens
-are hashed once with BLAKE2b (cached per distinct word: news vocabularies are small);
-everything after that is arithmetic on numpy ``uint64`` arrays, which wraps modulo
-2**64 on every machine.
+Python's built-in ``hash()`` is salted per process, so it is never used here. A token's
+hash is a polynomial in its code points modulo 2**64, finished by MurmurHash3's
+``fmix64``: computed for all tokens of many texts at once (``run_hashes``), with a
+plain loop (``token_hash``) as its reference. Everything is arithmetic on numpy
+``uint64`` arrays, which wraps modulo 2**64 on every machine.
 """
 
 from __future__ import annotations
 
-import hashlib
+import functools
 
 import numpy as np
 import numpy.typing as npt
 
-HASH_SCHEME = 2
+HASH_SCHEME = 3
 """Version of the mapping from text to token hashes (tokenisation and hashing).
 
 Bumped whenever the same text would give other hashes; an index records the scheme
 it was built with and is refused under another one (``IndexMismatchError``). 1: words
-only; 2: letters of scripts written without spaces (Chinese, ...) are tokens of their own.
+only, BLAKE2b; 2: letters of scripts written without spaces (Chinese, ...) are tokens
+of their own; 3: the polynomial token hash below, computed for all tokens at once.
 """
 
 U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]
+I64 = npt.NDArray[np.int64]
 
 _MULTIPLIER = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime: mixes each step before the next
+_MASK = (1 << 64) - 1
+_BASE = 0x9E3779B97F4A7C15  # odd, so invertible modulo 2**64
+_LOW_BITS = 18  # powers are tabled for 2**18 positions; beyond, as low * high (up to 2**32)
 _CACHE_LIMIT = 2_000_000
 _token_cache: dict[str, int] = {}
 
 
 def token_hash(token: str) -> int:
-    """Stable 64-bit hash of one normalised token.
+    """Stable 64-bit hash of one normalised token: ``fmix64(sum(code_point[j] * BASE**j) mod 2**64)``.
+
+    A polynomial in the code points, so ``run_hashes`` computes it for every token of
+    many texts at once from prefix sums; this loop is its reference.
 
     >>> token_hash("russia") == token_hash("russia")
     True
@@ -39,7 +48,11 @@ def token_hash(token: str) -> int:
     """
     cached = _token_cache.get(token)
     if cached is None:
-        cached = int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
+        value, power = 0, 1
+        for char in token:
+            value = (value + ord(char) * power) & _MASK
+            power = (power * _BASE) & _MASK
+        cached = _fmix64_int(value)
         if len(_token_cache) >= _CACHE_LIMIT:
             _token_cache.clear()
         _token_cache[token] = cached
@@ -49,6 +62,74 @@ def token_hash(token: str) -> int:
 def token_hashes(tokens: list[str]) -> U64:
     """Hash a list of tokens to a uint64 array (one stable hash per token)."""
     return np.fromiter((token_hash(t) for t in tokens), dtype=np.uint64, count=len(tokens))
+
+
+def run_hashes(codes: U64, starts: I64, ends: I64) -> U64:
+    """``token_hash`` of every run ``codes[starts[i]:ends[i]]`` of code points, for all runs at once.
+
+    With prefix sums ``S`` of ``codes[j] * BASE**j``, a run's polynomial is
+    ``(S[end] - S[start]) * BASE**-start``: two passes over the code points, then a few
+    operations per run, instead of a Python loop per token.
+
+    >>> codes = np.array([ord(c) for c in "the cat"], dtype=np.uint64)
+    >>> hashes = run_hashes(codes, np.array([0, 4]), np.array([3, 7]))
+    >>> hashes.tolist() == [token_hash("the"), token_hash("cat")]
+    True
+    """
+    n = len(codes)
+    prefix = np.zeros(n + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        np.cumsum(codes * _powers(n), out=prefix[1:])
+        polynomial: U64 = (prefix[ends] - prefix[starts]) * _inverse_powers_at(starts)
+    return fmix64(polynomial)
+
+
+def _fmix64_int(h: int) -> int:
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & _MASK
+    h ^= h >> 33
+    h = (h * 0xC4CEB9FE1A85EC53) & _MASK
+    return h ^ (h >> 33)
+
+
+@functools.cache
+def _tables() -> tuple[U64, U64, U64, U64]:
+    """BASE**j and BASE**-j for j below 2**18, and for multiples of 2**18 below 2**32."""
+    size = 1 << _LOW_BITS
+
+    def powers(base: int) -> U64:
+        out = np.ones(size, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            np.cumprod(np.full(size - 1, base, dtype=np.uint64), out=out[1:])
+        return out
+
+    inverse = pow(_BASE, -1, 1 << 64)
+    return (
+        powers(_BASE),
+        powers(inverse),
+        powers(pow(_BASE, size, 1 << 64)),
+        powers(pow(inverse, size, 1 << 64)),
+    )
+
+
+def _powers(n: int) -> U64:
+    low, _, high, _ = _tables()
+    if n <= len(low):
+        return low[:n]
+    at = np.arange(n, dtype=np.int64)
+    with np.errstate(over="ignore"):
+        result: U64 = low[at & (len(low) - 1)] * high[at >> _LOW_BITS]
+    return result
+
+
+def _inverse_powers_at(positions: I64) -> U64:
+    _, low, _, high = _tables()
+    if len(positions) == 0 or int(positions.max()) < len(low):
+        result: U64 = low[positions]
+        return result
+    with np.errstate(over="ignore"):
+        combined: U64 = low[positions & (len(low) - 1)] * high[positions >> _LOW_BITS]
+    return combined
 
 
 def fmix64(values: U64) -> U64:

@@ -15,14 +15,16 @@ spaces, so Hangul stays in words.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from dedup.hashing import U64, token_hashes
+from dedup.hashing import U64, run_hashes, token_hash, token_hashes
 
 CHARACTER_TOKEN_RANGES: tuple[tuple[int, int], ...] = (
     (0x0E00, 0x0EFF),  # Thai, Lao
@@ -49,15 +51,25 @@ I64 = npt.NDArray[np.int64]
 
 @dataclass(frozen=True, slots=True)
 class Tokens:
-    """Normalised words of one text with their [start, end) character offsets in it."""
+    """Normalised words of one text with their [start, end) character offsets in it.
 
-    forms: list[str]
+    ``hashes[i]`` is ``token_hash`` of word i's normalised form. The forms themselves
+    are made only when asked for (``forms``): signatures and alignment need the
+    hashes alone, and making a string per word would cost more than hashing them.
+    """
+
+    text: str = field(repr=False)
     starts: I64
     ends: I64
     hashes: U64
 
     def __len__(self) -> int:
-        return len(self.forms)
+        return len(self.starts)
+
+    @property
+    def forms(self) -> list[str]:
+        """The normalised words (made anew on each call)."""
+        return [_form(self.text[a:b]) for a, b in zip(self.starts.tolist(), self.ends.tolist(), strict=True)]
 
     def char_span(self, first: int, last: int) -> tuple[int, int]:
         """Character range covering tokens ``first`` .. ``last - 1`` (half-open token range)."""
@@ -78,71 +90,132 @@ def normalize_word(word: str) -> str:
 def tokenize(text: str) -> Tokens:
     """Split text into normalised words, keeping each word's offsets in ``text``.
 
-    Word boundaries are found on the array of code points at once (numpy), not word
-    by word; ``tokenize_reference`` is the plain regex version the tests hold it to.
-
     >>> t = tokenize("“Russia,” she said.")
     >>> t.forms
     ['russia', 'she', 'said']
     >>> [(int(s), int(e)) for s, e in zip(t.starts, t.ends)]
     [(1, 7), (10, 13), (14, 18)]
     """
-    ascii_points: npt.NDArray[np.bool_] = np.ones(0, dtype=bool)
-    single: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
-    if text.isascii():
-        is_word = _ASCII_WORD[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
-    else:
-        points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-        is_word = np.zeros(len(points), dtype=bool)
-        ascii_points = points < 128
-        is_word[ascii_points] = _ASCII_WORD[points[ascii_points]]
-        others = np.flatnonzero(~ascii_points)
-        if len(others):
-            distinct, inverse = np.unique(points[others], return_inverse=True)
-            word_chars = np.fromiter(
-                (chr(c).isalnum() for c in distinct.tolist()), dtype=bool, count=len(distinct)
-            )
-            is_word[others] = word_chars[inverse]
-        single = is_word & _single(points)
-    starts, ends = _boundaries(is_word, single)
-    lowered = text.lower()
-    bounds = zip(starts.tolist(), ends.tolist(), strict=True)
-    if text.isascii():
-        forms = [lowered[a:b] for a, b in bounds]
-    else:
-        # Only words holding a non-ASCII character need NFKC + case-folding; the rest
-        # are sliced from the lower-cased text, whose offsets match while lengths agree.
-        special = np.add.reduceat(~ascii_points, starts) > 0 if len(starts) else np.zeros(0, dtype=bool)
-        same_length = len(lowered) == len(text)
-        forms = [
-            normalize_word(text[a:b]) if odd or not same_length else lowered[a:b]
-            for (a, b), odd in zip(bounds, special.tolist(), strict=True)
-        ]
-    return Tokens(forms=forms, starts=starts, ends=ends, hashes=token_hashes(forms))
+    return tokenize_many([text])[0]
 
 
-_ASCII_WORD = np.array([chr(c).isalnum() for c in range(128)], dtype=bool)
-_SINGLE_BOUNDS = np.array([v for a, b in CHARACTER_TOKEN_RANGES for v in (a, b + 1)], dtype=np.uint32)
+def tokenize_many(texts: Sequence[str]) -> list[Tokens]:
+    """``tokenize`` of every text, computed on batches of texts at once.
+
+    The texts of a batch are joined and handled as one array of code points (numpy):
+    word boundaries from a per-character class table, ASCII words hashed by
+    ``run_hashes`` without making a string per word. Only words holding a non-ASCII
+    letter are sliced out and NFKC-normalised one by one (cached), and each letter of a
+    script without spaces is hashed once per distinct letter. ``tokenize_reference`` is
+    the plain regex version the tests hold this to.
+
+    >>> [t.forms for t in tokenize_many(["Ma said", "", "港口 ok"])]
+    [['ma', 'said'], [], ['港', '口', 'ok']]
+    """
+    out: list[Tokens] = []
+    for batch in _batches(texts):
+        out.extend(_tokenize_batch(batch))
+    return out
 
 
-def _single(points: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
-    """Which code points lie in ``CHARACTER_TOKEN_RANGES`` (an odd count of bounds at or below them)."""
-    inside: npt.NDArray[np.bool_] = np.searchsorted(_SINGLE_BOUNDS, points, side="right") % 2 == 1
-    return inside
+_BATCH_CHARS = 1 << 16  # characters per joined batch: its arrays stay in the CPU caches
+_WORD_CHAR, _SINGLE_CHAR, _ODD_CHAR = 1, 2, 4  # classes: word char; a token alone; non-ASCII in a word
 
 
-def _boundaries(is_word: npt.NDArray[np.bool_], single: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
-    """Token [start, end) offsets: runs of word characters, each ``single`` character a run of its own."""
-    if not single.any():
-        edges = np.diff(is_word.astype(np.int8), prepend=np.int8(0), append=np.int8(0))
-        return np.flatnonzero(edges == 1).astype(np.int64), np.flatnonzero(edges == -1).astype(np.int64)
-    # A break falls between two characters unless both are word characters and neither is single.
-    joined = is_word[1:] & is_word[:-1] & ~single[1:] & ~single[:-1]
-    first = is_word.copy()
-    first[1:] &= ~joined
-    last = is_word.copy()
-    last[:-1] &= ~joined
-    return np.flatnonzero(first).astype(np.int64), np.flatnonzero(last).astype(np.int64) + 1
+def _batches(texts: Sequence[str]) -> Iterator[list[str]]:
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        if batch and size + len(text) > _BATCH_CHARS:
+            yield batch
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text) + 1
+    if batch:
+        yield batch
+
+
+def _tokenize_batch(texts: list[str]) -> list[Tokens]:
+    joined = "\n".join(texts)  # a non-word separator: no token crosses from one text to the next
+    bases = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum([len(t) + 1 for t in texts[:-1]], out=bases[1:])
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    clipped = np.minimum(points, np.uint32(0xFFFF))
+    kind = _CLASS[clipped]
+    astral = np.flatnonzero(points > 0xFFFF)
+    if len(astral):
+        kind[astral] = [_class_of(c) for c in points[astral].tolist()]
+    odd = np.flatnonzero(kind > _WORD_CHAR)  # word characters that are single or non-ASCII
+    odd_kind = kind[odd]
+    single = odd[(odd_kind & _SINGLE_CHAR) != 0]
+    starts, ends = _boundaries(kind != 0, single)
+    hashes = run_hashes(_LOWER[clipped], starts, ends)
+    if len(odd):
+        _rehash_odd(joined, points, starts, ends, hashes, odd[(odd_kind & _SINGLE_CHAR) == 0], single)
+    first = np.searchsorted(starts, bases)
+    counts = np.diff(first, append=len(starts))
+    shift = np.repeat(bases, counts)
+    local_starts, local_ends = starts - shift, ends - shift
+    bounds = np.append(first, len(starts)).tolist()
+    return [
+        Tokens(text, local_starts[a:b], local_ends[a:b], hashes[a:b])
+        for text, a, b in zip(texts, bounds[:-1], bounds[1:], strict=True)
+    ]
+
+
+def _boundaries(is_word: npt.NDArray[np.bool_], single: I64) -> tuple[I64, I64]:
+    """Token [start, end) offsets: runs of word characters; each ``single`` position a run of its own."""
+    if len(single):
+        # Put a break on both sides of every single character, then find the runs.
+        broken = is_word.astype(np.int8)
+        breaks = np.zeros(len(is_word) + 1, dtype=np.bool_)
+        breaks[single] = True
+        breaks[single + 1] = True
+        edges = np.diff(broken, prepend=np.int8(0), append=np.int8(0))
+        starts = np.flatnonzero((edges == 1) | (breaks & np.append(is_word, False)))
+        ends = np.flatnonzero((edges == -1) | (breaks & np.insert(is_word, 0, False)))
+        return starts.astype(np.int64), ends.astype(np.int64)
+    edges = np.diff(is_word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    return np.flatnonzero(edges == 1).astype(np.int64), np.flatnonzero(edges == -1).astype(np.int64)
+
+
+def _rehash_odd(
+    joined: str, points: npt.NDArray[np.uint32], starts: I64, ends: I64, hashes: U64, odd: I64, single: I64
+) -> None:
+    """Hashes of the tokens ``run_hashes`` got wrong: words holding non-ASCII letters, single letters."""
+    if len(single):
+        at = np.searchsorted(starts, single)
+        letters, inverse = np.unique(points[single], return_inverse=True)
+        values = np.fromiter((_letter_hash(c) for c in letters.tolist()), dtype=np.uint64, count=len(letters))
+        hashes[at] = values[inverse]
+    for t in np.unique(np.searchsorted(starts, odd, side="right") - 1).tolist():
+        hashes[t] = _word_hash(joined[starts[t] : ends[t]])
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _letter_hash(point: int) -> int:
+    return token_hash(normalize_word(chr(point)))
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _word_hash(word: str) -> int:
+    return token_hash(normalize_word(word))
+
+
+def _in_single_ranges(point: int) -> bool:
+    return any(a <= point <= b for a, b in CHARACTER_TOKEN_RANGES)
+
+
+def _class_of(point: int) -> int:
+    if not chr(point).isalnum():
+        return 0
+    if _in_single_ranges(point):
+        return _WORD_CHAR | _SINGLE_CHAR
+    return _WORD_CHAR if point < 128 else _WORD_CHAR | _ODD_CHAR
+
+
+_CLASS = np.array([_class_of(c) for c in range(0x10000)], dtype=np.uint8)
+_LOWER = np.array([ord(chr(c).lower()) if c < 128 else 0 for c in range(0x10000)], dtype=np.uint64)
 
 
 def _form(word: str) -> str:
@@ -159,7 +232,7 @@ def tokenize_reference(text: str) -> Tokens:
         starts.append(m.start())
         ends.append(m.end())
     return Tokens(
-        forms=forms,
+        text=text,
         starts=np.array(starts, dtype=np.int64),
         ends=np.array(ends, dtype=np.int64),
         hashes=token_hashes(forms),
