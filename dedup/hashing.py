@@ -64,7 +64,7 @@ def token_hashes(tokens: list[str]) -> U64:
     return np.fromiter((token_hash(t) for t in tokens), dtype=np.uint64, count=len(tokens))
 
 
-def run_hashes(codes: U64, starts: I64, ends: I64) -> U64:
+def run_hashes(codes: U32 | U64, starts: I64, ends: I64) -> U64:
     """``token_hash`` of every run ``codes[starts[i]:ends[i]]`` of code points, for all runs at once.
 
     With prefix sums ``S`` of ``codes[j] * BASE**j``, a run's polynomial is
@@ -77,11 +77,14 @@ def run_hashes(codes: U64, starts: I64, ends: I64) -> U64:
     True
     """
     n = len(codes)
-    prefix = np.zeros(n + 1, dtype=np.uint64)
+    prefix = np.empty(n + 1, dtype=np.uint64)
+    prefix[0] = 0
     with np.errstate(over="ignore"):
-        np.cumsum(codes * _powers(n), out=prefix[1:])
-        polynomial: U64 = (prefix[ends] - prefix[starts]) * _inverse_powers_at(starts)
-    return fmix64(polynomial)
+        np.multiply(codes, _powers(n), out=prefix[1:])
+        np.cumsum(prefix[1:], out=prefix[1:])
+        polynomial: U64 = prefix[ends] - prefix[starts]
+        polynomial *= _inverse_powers_at(starts)
+    return _fmix64_inplace(polynomial)
 
 
 def _fmix64_int(h: int) -> int:
@@ -134,12 +137,20 @@ def _inverse_powers_at(positions: I64) -> U64:
 
 def fmix64(values: U64) -> U64:
     """MurmurHash3's 64-bit finaliser: an avalanching bijection on uint64 arrays."""
-    h = values ^ (values >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    mixed: U64 = h ^ (h >> np.uint64(33))
-    return mixed
+    return _fmix64_inplace(values.copy())
+
+
+def _fmix64_inplace(h: U64) -> U64:
+    """``fmix64`` overwriting ``h``: no temporary arrays but one for the shifts."""
+    shifted = np.empty_like(h)
+    with np.errstate(over="ignore"):
+        for multiplier in (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53):
+            np.right_shift(h, np.uint64(33), out=shifted)
+            np.bitwise_xor(h, shifted, out=h)
+            np.multiply(h, np.uint64(multiplier), out=h)
+        np.right_shift(h, np.uint64(33), out=shifted)
+        np.bitwise_xor(h, shifted, out=h)
+    return h
 
 
 def fmix32(values: U32) -> U32:
@@ -166,8 +177,10 @@ def combine_runs(values: U64, k: int) -> U64:
     n = len(values) - k + 1
     if n <= 0:
         return np.empty(0, dtype=np.uint64)
-    h = np.full(n, np.uint64(0xCBF29CE484222325), dtype=np.uint64)
+    h = np.bitwise_xor(values[:n], np.uint64(0xCBF29CE484222325))
     with np.errstate(over="ignore"):
-        for j in range(k):
-            h = (h ^ values[j : j + n]) * _MULTIPLIER
-    return fmix64(h)
+        np.multiply(h, _MULTIPLIER, out=h)
+        for j in range(1, k):
+            np.bitwise_xor(h, values[j : j + n], out=h)
+            np.multiply(h, _MULTIPLIER, out=h)
+    return _fmix64_inplace(h)

@@ -73,7 +73,7 @@ class Signer:
         (num_perm x shingles) stays in the CPU cache; a longer document is signed in
         pieces whose minima are combined.
         """
-        out = np.full((self.num_perm, len(lengths)), EMPTY, dtype=np.uint32)
+        out = np.full((len(lengths), self.num_perm), EMPTY, dtype=np.uint32)
         premixed = _premix(values)
         ends = np.cumsum(lengths)
         starts = ends - lengths
@@ -90,16 +90,15 @@ class Signer:
             self._permute(premixed[lo:hi], permuted)
             # Runs between short[i] and short[j - 1] are empty (a longer one would not fit the
             # block), so the segments tile [lo, hi).
-            out[:, short[i:j]] = np.minimum.reduceat(permuted, short_starts[i:j] - lo, axis=1)
+            out[short[i:j]] = np.minimum.reduceat(permuted, short_starts[i:j] - lo, axis=1).T
             i = j
         for doc in np.flatnonzero(lengths > block).tolist():
             for lo in range(int(starts[doc]), int(ends[doc]), block):
                 hi = min(lo + block, int(ends[doc]))
                 permuted = buffer[: self.num_perm * (hi - lo)].reshape(self.num_perm, hi - lo)
                 self._permute(premixed[lo:hi], permuted)
-                np.minimum(out[:, doc], permuted.min(axis=1), out=out[:, doc])
-        signatures: U32 = np.ascontiguousarray(out.T)
-        return signatures
+                np.minimum(out[doc], permuted.min(axis=1), out=out[doc])
+        return out
 
     def sign_ranges(self, shingle_hashes: U64, starts: I64, stops: I64) -> U32:
         """Signatures of many (possibly overlapping) ranges of one shingle array, e.g. passage windows.

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from dedup.hashing import U64, run_hashes, token_hash, token_hashes
+from dedup.hashing import U32, U64, run_hashes, token_hash, token_hashes
 
 CHARACTER_TOKEN_RANGES: tuple[tuple[int, int], ...] = (
     (0x0E00, 0x0EFF),  # Thai, Lao
@@ -119,7 +119,7 @@ def tokenize_many(texts: Sequence[str]) -> list[Tokens]:
 
 
 _BATCH_CHARS = 1 << 16  # characters per joined batch: its arrays stay in the CPU caches
-_WORD_CHAR, _SINGLE_CHAR, _ODD_CHAR = 1, 2, 4  # classes: word char; a token alone; non-ASCII in a word
+_SINGLE_CHAR = 2  # class bit: a letter that is a token of its own
 
 
 def _batches(texts: Sequence[str]) -> Iterator[list[str]]:
@@ -136,22 +136,25 @@ def _batches(texts: Sequence[str]) -> Iterator[list[str]]:
 
 
 def _tokenize_batch(texts: list[str]) -> list[Tokens]:
-    joined = "\n".join(texts)  # a non-word separator: no token crosses from one text to the next
-    bases = np.zeros(len(texts), dtype=np.int64)
+    # Separators before, between and after the texts: every token starts and ends inside one text.
+    joined = "\n" + "\n".join(texts) + "\n"
+    bases = np.ones(len(texts), dtype=np.int64)
     np.cumsum([len(t) + 1 for t in texts[:-1]], out=bases[1:])
-    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    clipped = np.minimum(points, np.uint32(0xFFFF))
-    kind = _CLASS[clipped]
-    astral = np.flatnonzero(points > 0xFFFF)
-    if len(astral):
-        kind[astral] = [_class_of(c) for c in points[astral].tolist()]
-    odd = np.flatnonzero(kind > _WORD_CHAR)  # word characters that are single or non-ASCII
-    odd_kind = kind[odd]
-    single = odd[(odd_kind & _SINGLE_CHAR) != 0]
-    starts, ends = _boundaries(kind != 0, single)
-    hashes = run_hashes(_LOWER[clipped], starts, ends)
+    bases[1:] += 1
+    points, codes = _code_points(joined)
+    starts, ends = _boundaries(codes != 0)
+    odd = np.flatnonzero(codes > 127)  # non-ASCII word characters: hashed apart below
+    single = np.empty(0, dtype=np.int64)
     if len(odd):
-        _rehash_odd(joined, points, starts, ends, hashes, odd[(odd_kind & _SINGLE_CHAR) == 0], single)
+        kinds = _CLASS[np.minimum(points[odd], 0xFFFF)]
+        astral = np.flatnonzero(points[odd] > 0xFFFF)
+        kinds[astral] = [_class_of(c) for c in points[odd[astral]].tolist()]
+        single = odd[(kinds & _SINGLE_CHAR) != 0]
+        if len(single):
+            starts, ends = _split_singles(starts, ends, single)
+    hashes = run_hashes(codes, starts, ends)
+    if len(odd):
+        _rehash_odd(joined, points, starts, ends, hashes, odd[(kinds & _SINGLE_CHAR) == 0], single)
     first = np.searchsorted(starts, bases)
     counts = np.diff(first, append=len(starts))
     shift = np.repeat(bases, counts)
@@ -163,24 +166,49 @@ def _tokenize_batch(texts: list[str]) -> list[Tokens]:
     ]
 
 
-def _boundaries(is_word: npt.NDArray[np.bool_], single: I64) -> tuple[I64, I64]:
-    """Token [start, end) offsets: runs of word characters; each ``single`` position a run of its own."""
-    if len(single):
-        # Put a break on both sides of every single character, then find the runs.
-        broken = is_word.astype(np.int8)
-        breaks = np.zeros(len(is_word) + 1, dtype=np.bool_)
-        breaks[single] = True
-        breaks[single + 1] = True
-        edges = np.diff(broken, prepend=np.int8(0), append=np.int8(0))
-        starts = np.flatnonzero((edges == 1) | (breaks & np.append(is_word, False)))
-        ends = np.flatnonzero((edges == -1) | (breaks & np.insert(is_word, 0, False)))
-        return starts.astype(np.int64), ends.astype(np.int64)
-    edges = np.diff(is_word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    return np.flatnonzero(edges == 1).astype(np.int64), np.flatnonzero(edges == -1).astype(np.int64)
+def _code_points(joined: str) -> tuple[npt.NDArray[np.uint32] | npt.NDArray[np.uint16], U32]:
+    """The text's code points, and the code each adds to its token's polynomial (0: not in a word).
+
+    ASCII letters and digits give their lower case, other word characters themselves
+    (their tokens are rehashed), anything else 0. UTF-16 is half the memory of UTF-32
+    and serves whenever no character lies beyond the BMP (each would take two units).
+    """
+    wide = joined.encode("utf-16-le", "surrogatepass")
+    if len(wide) == 2 * len(joined):
+        units = np.frombuffer(wide, dtype=np.uint16)
+        return units, _CODES[units]
+    points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    codes = _CODES[np.minimum(points, np.uint32(0xFFFF))]
+    astral = np.flatnonzero(points > 0xFFFF)
+    codes[astral] = [c if chr(c).isalnum() else 0 for c in points[astral].tolist()]
+    return points, codes
+
+
+def _boundaries(is_word: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
+    """[start, end) offsets of the runs of word characters (the first and last characters are not)."""
+    changes = np.flatnonzero(is_word[1:] != is_word[:-1]).astype(np.int64) + 1
+    return changes[0::2], changes[1::2]
+
+
+def _split_singles(starts: I64, ends: I64, single: I64) -> tuple[I64, I64]:
+    """Cut the runs so that every ``single`` position is a token of its own."""
+    cuts = np.unique(np.concatenate([single, single + 1]))
+    run = np.searchsorted(starts, cuts, side="right") - 1  # the run each cut falls in (or after)
+    inside = (run >= 0) & (cuts > starts[np.maximum(run, 0)]) & (cuts < ends[np.maximum(run, 0)])
+    cuts = cuts[inside]
+    new_starts = np.sort(np.concatenate([starts, cuts]))
+    new_ends = np.sort(np.concatenate([ends, cuts]))
+    return new_starts, new_ends
 
 
 def _rehash_odd(
-    joined: str, points: npt.NDArray[np.uint32], starts: I64, ends: I64, hashes: U64, odd: I64, single: I64
+    joined: str,
+    points: npt.NDArray[np.uint32] | npt.NDArray[np.uint16],
+    starts: I64,
+    ends: I64,
+    hashes: U64,
+    odd: I64,
+    single: I64,
 ) -> None:
     """Hashes of the tokens ``run_hashes`` got wrong: words holding non-ASCII letters, single letters."""
     if len(single):
@@ -207,15 +235,20 @@ def _in_single_ranges(point: int) -> bool:
 
 
 def _class_of(point: int) -> int:
+    """1 for a word character, plus ``_SINGLE_CHAR`` for one that is a token of its own; 0 otherwise."""
     if not chr(point).isalnum():
         return 0
-    if _in_single_ranges(point):
-        return _WORD_CHAR | _SINGLE_CHAR
-    return _WORD_CHAR if point < 128 else _WORD_CHAR | _ODD_CHAR
+    return 1 | _SINGLE_CHAR if _in_single_ranges(point) else 1
+
+
+def _code_of(point: int) -> int:
+    if not chr(point).isalnum():
+        return 0
+    return ord(chr(point).lower()) if point < 128 else point
 
 
 _CLASS = np.array([_class_of(c) for c in range(0x10000)], dtype=np.uint8)
-_LOWER = np.array([ord(chr(c).lower()) if c < 128 else 0 for c in range(0x10000)], dtype=np.uint64)
+_CODES = np.array([_code_of(c) for c in range(0x10000)], dtype=np.uint32)
 
 
 def _form(word: str) -> str:
