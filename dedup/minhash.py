@@ -103,14 +103,18 @@ class Signer:
     def sign_ranges(self, shingle_hashes: U64, starts: I64, stops: I64) -> U32:
         """Signatures of many (possibly overlapping) ranges of one shingle array, e.g. passage windows.
 
-        Each range ``[starts[i], stops[i])`` must be non-empty; ranges are taken in
-        order of their starts (as ``windows.cut`` makes them) a block at a time.
+        Each range ``[starts[i], stops[i])`` must be non-empty. Overlapping windows share
+        most of their shingles, so each permuted row gets a sparse table of minima over
+        runs of 1, 2, 4, ... shingles (one ``np.minimum`` of two shifted slices per
+        level); a range's minimum is then the smaller of two table entries that cover
+        it. Ranges are taken in order of their starts, a block of shingles at a time.
         """
-        out = np.empty((self.num_perm, len(starts)), dtype=np.uint32)
+        out = np.empty((len(starts), self.num_perm), dtype=np.uint32)
         if len(starts) == 0:
-            return out.T.copy()
+            return out
         order = np.argsort(starts, kind="stable")
         starts, stops = starts[order], stops[order]
+        levels = np.log2(stops - starts).astype(np.int64)  # floor: 2**level <= length
         premixed = _premix(shingle_hashes)
         block = max(int((stops - starts).max()), _BLOCK_CELLS // self.num_perm)
         reach = np.maximum.accumulate(stops)
@@ -119,18 +123,21 @@ class Signer:
             lo = int(starts[i])
             j = max(i + 1, int(np.searchsorted(reach, lo + block, side="right")))
             hi = int(reach[j - 1])
-            # One EMPTY column past the block: a range may stop at its end, and reduceat needs an index there.
-            permuted = np.empty((self.num_perm, hi - lo + 1), dtype=np.uint32)
-            self._permute(premixed[lo:hi], permuted[:, :-1])
-            permuted[:, -1] = EMPTY
-            # reduceat over interleaved (start, stop) boundaries: even results are the ranges.
-            bounds = np.empty(2 * (j - i), dtype=np.int64)
-            bounds[0::2] = starts[i:j] - lo
-            bounds[1::2] = stops[i:j] - lo
-            out[:, order[i:j]] = np.minimum.reduceat(permuted, bounds, axis=1)[:, 0::2]
+            # Shingles are rows here: a range's two table entries are two contiguous rows.
+            with np.errstate(over="ignore"):
+                table = np.multiply(premixed[lo:hi, None], self.a[None, :])
+                np.add(table, self.b[None, :], out=table)
+            first, last = starts[i:j] - lo, stops[i:j] - lo
+            level = levels[i:j]
+            for k in range(int(level.max()) + 1):
+                if k:  # table[x] becomes the minimum of the 2**k shingles from x on
+                    span = 1 << (k - 1)
+                    table = np.minimum(table[:-span], table[span:])
+                at = np.flatnonzero(level == k)
+                if len(at):
+                    out[order[i + at]] = np.minimum(table[first[at]], table[last[at] - (1 << k)])
             i = j
-        signatures: U32 = np.ascontiguousarray(out.T)
-        return signatures
+        return out
 
     def to_datasketch(self, signature: U32) -> Any:
         """The same signature as a ``datasketch.MinHash`` (scheme ``affine32``)."""
