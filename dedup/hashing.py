@@ -79,8 +79,14 @@ def run_hashes(codes: U32 | U64, starts: I64, ends: I64) -> U64:
     n = len(codes)
     prefix = np.empty(n + 1, dtype=np.uint64)
     prefix[0] = 0
+    low, _, high, _ = _tables()
     with np.errstate(over="ignore"):
-        np.multiply(codes, _powers(n), out=prefix[1:])
+        # BASE**j = low[j mod 2**18] * high[j // 2**18], one tabled block of positions at a time.
+        for first in range(0, n, len(low)):
+            weighted = prefix[1 + first : 1 + min(n, first + len(low))]
+            np.multiply(codes[first : first + len(weighted)], low[: len(weighted)], out=weighted)
+            if first:
+                weighted *= high[first >> _LOW_BITS]
         np.cumsum(prefix[1:], out=prefix[1:])
         polynomial: U64 = prefix[ends] - prefix[starts]
         polynomial *= _inverse_powers_at(starts)
@@ -113,16 +119,6 @@ def _tables() -> tuple[U64, U64, U64, U64]:
         powers(pow(_BASE, size, 1 << 64)),
         powers(pow(inverse, size, 1 << 64)),
     )
-
-
-def _powers(n: int) -> U64:
-    low, _, high, _ = _tables()
-    if n <= len(low):
-        return low[:n]
-    at = np.arange(n, dtype=np.int64)
-    with np.errstate(over="ignore"):
-        result: U64 = low[at & (len(low) - 1)] * high[at >> _LOW_BITS]
-    return result
 
 
 def _inverse_powers_at(positions: I64) -> U64:

@@ -186,7 +186,7 @@ def _code_points(joined: str) -> tuple[npt.NDArray[np.uint32] | npt.NDArray[np.u
 
 def _boundaries(is_word: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
     """[start, end) offsets of the runs of word characters (the first and last characters are not)."""
-    changes = np.flatnonzero(is_word[1:] != is_word[:-1]).astype(np.int64) + 1
+    changes = np.flatnonzero(is_word[1:] != is_word[:-1]).astype(np.int64, copy=False) + 1
     return changes[0::2], changes[1::2]
 
 
