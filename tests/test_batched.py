@@ -135,14 +135,16 @@ def test_batched_signatures_equal_per_document_ones_and_datasketch(
 def test_signatures_are_the_same_whatever_the_block_size(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = np.random.default_rng(5)
     sets = [rng.integers(0, 2**64 - 1, size=n, dtype=np.uint64) for n in (0, 7, 300, 0, 1, 45, 1000, 2)]
-    signer = Signer(32, 9)
+    signer = Signer(40, 9)
     whole = signer.sign_many(sets)
-    for cells in (32, 32 * 7, 32 * 50):  # 1, 7 and 50 shingles a block: long sets are cut in pieces
-        monkeypatch.setattr(dedup.minhash, "_BLOCK_CELLS", cells)
+    # 1, 7 and 50 shingles a block (long sets are cut in pieces); 1, 8 or 32 permutations at once
+    for shingles_per_block, group in ((1, 32), (7, 8), (50, 1), (8192, 40)):
+        monkeypatch.setattr(dedup.minhash, "_BLOCK_SHINGLES", shingles_per_block)
+        monkeypatch.setattr(dedup.minhash, "_PERM_GROUP", group)
         assert signer.sign_many(sets).tolist() == whole.tolist()
     for row, values in zip(whole, sets, strict=True):
         if len(values):
-            assert row.tolist() == datasketch_signature(values, 32, 9)
+            assert row.tolist() == datasketch_signature(values, 40, 9)
 
 
 def test_sign_ranges_across_blocks_and_out_of_order_equals_signing_each_slice(
@@ -154,7 +156,7 @@ def test_sign_ranges_across_blocks_and_out_of_order_equals_signing_each_slice(
     stops = np.array([20, 25, 11, 58, 200, 118, 200, 30], dtype=np.int64)
     signer = Signer(16, 2)
     for cells in (16 * 8, 16 * 60, 1 << 19):
-        monkeypatch.setattr(dedup.minhash, "_BLOCK_CELLS", cells)
+        monkeypatch.setattr(dedup.minhash, "_RANGE_BLOCK_CELLS", cells)
         ranged = signer.sign_ranges(values, starts, stops)
         for row, start, stop in zip(ranged, starts, stops, strict=True):
             assert row.tolist() == datasketch_signature(values[start:stop], 16, 2)
