@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from dedup.model import Document
@@ -159,6 +160,13 @@ def article_pairs_with_shared_passage(draw: st.DrawFn) -> tuple[Document, Docume
     passage = " ".join(" ".join(words[i : i + 12]).capitalize() + "." for i in range(0, len(words), 12))
     before_a, after_a = draw(article(0, 2, FILLER_WORDS)), draw(article(0, 2, FILLER_WORDS))
     before_b, after_b = draw(article(0, 2, FILLER_WORDS)), draw(article(0, 2, FILLER_WORDS))
+    # Different surroundings: a sentence in both would be a second shared passage (hypothesis
+    # shrinks random sentences towards equal ones), and the passage would no longer be the answer.
+    assume(not set(_sentences(before_a + " " + after_a)) & set(_sentences(before_b + " " + after_b)))
     a = "\n\n".join(p for p in (before_a, passage, after_a) if p)
     b = "\n\n".join(p for p in (before_b, passage, after_b) if p)
     return Document("a", a), Document("b", b), passage
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in text.replace("\n", " ").split(".") if s.strip()]
