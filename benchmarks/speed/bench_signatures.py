@@ -26,7 +26,9 @@ change of load on the shared machine hits all of them alike; each keeps its fast
 
 from __future__ import annotations
 
+import gc
 import importlib
+import time
 from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import Any
@@ -35,7 +37,7 @@ import numpy as np
 from datasketch import MinHash
 
 from benchmarks.corpus import generate
-from benchmarks.speed.timing import Json, best_of, machine, now, target, version
+from benchmarks.speed.timing import Json, machine, now, target, version
 from dedup.hashing import U64
 from dedup.minhash import Signer
 from dedup.normalize import tokenize_many
@@ -157,8 +159,26 @@ def _check_identical(texts: Sequence[str], sets: Sequence[U64]) -> bool:
     return True
 
 
+def _timed(call: Callable[[], object]) -> tuple[float, float]:
+    """Wall and CPU seconds of one call, garbage collection off."""
+    gc.collect()
+    gc.disable()
+    try:
+        wall, cpu = time.perf_counter(), time.process_time()
+        call()
+        return time.perf_counter() - wall, time.process_time() - cpu
+    finally:
+        gc.enable()
+
+
 def run(quick: bool) -> Json:
-    """Time every contestant on the same articles; docs/s and dedup's ratio to each."""
+    """Time every contestant on the same articles; docs/s and dedup's ratio to each.
+
+    Targets are judged on wall time, the fastest round of each contestant. Every
+    contestant is single-threaded, so CPU time (``process_time``) measures the same
+    work without the time the shared machine's other processes took the core away;
+    the ratios on it are reported beside the wall-time ones.
+    """
     documents = 200 if quick else 1000
     repeats = {"fast": 2 if quick else 9, "slow": 1 if quick else 3}
     texts = [d.text for d in generate(documents, seed=CORPUS_SEED)]
@@ -167,30 +187,48 @@ def run(quick: bool) -> Json:
     words = [len(t) for t in tokens]
     contestants = _contestants(texts, sets)
     seconds: dict[str, float] = {}
+    cpu_seconds: dict[str, float] = {}
     for round_ in range(repeats["fast"]):
         for name, call in contestants.items():
             slow = name.startswith("datasketch_update/")
             if round_ < repeats["slow" if slow else "fast"]:
-                seconds[name] = min(seconds.get(name, float("inf")), best_of(call, 1))
+                wall, cpu = _timed(call)
+                seconds[name] = min(seconds.get(name, float("inf")), wall)
+                cpu_seconds[name] = min(cpu_seconds.get(name, float("inf")), cpu)
     for name, s in seconds.items():
-        print(f"  {name:40s} {documents / s:10,.0f} docs/s", flush=True)
-    dedup_rate = documents / seconds["dedup"]
+        print(
+            f"  {name:40s} {documents / s:10,.0f} docs/s  {documents / cpu_seconds[name]:10,.0f} docs/CPU-s",
+            flush=True,
+        )
     rows = [
         {
             "name": name,
             "seconds": round(s, 4),
             "docs_per_s": round(documents / s, 1),
             "us_per_doc": round(s / documents * 1e6, 1),
-            "dedup_ratio": round(dedup_rate / (documents / s), 3),
+            "dedup_ratio": round(s / seconds["dedup"], 3),
+            "cpu_seconds": round(cpu_seconds[name], 4),
+            "cpu_dedup_ratio": round(cpu_seconds[name] / cpu_seconds["dedup"], 3),
         }
         for name, s in seconds.items()
     ]
-    ratio: dict[str, float] = {name: dedup_rate / (documents / s) for name, s in seconds.items()}
-    targets = [
-        target("dedup / datasketch per-shingle update (from_text)", ratio["datasketch_update/from_text"], 50),
-        target("dedup / rensa per-document update (from_text)", ratio.get("rensa_update/from_text"), 2.5),
-        target("dedup / tokenise+hash floor", ratio["floor"], 0.8),
-    ]
+
+    def targets_on(times: dict[str, float], suffix: str) -> list[Json]:
+        ratio = {name: s / times["dedup"] for name, s in times.items()}
+        return [
+            target(
+                f"dedup / datasketch per-shingle update (from_text){suffix}",
+                ratio["datasketch_update/from_text"],
+                50,
+            ),
+            target(
+                f"dedup / rensa per-document update (from_text){suffix}",
+                ratio.get("rensa_update/from_text"),
+                2.5,
+            ),
+            target(f"dedup / tokenise+hash floor{suffix}", ratio["floor"], 0.8),
+        ]
+
     return {
         "measured_at": now(),
         "machine": machine(),
@@ -206,5 +244,6 @@ def run(quick: bool) -> Json:
         },
         "signatures_identical_to_datasketch": _check_identical(texts[:50], sets[:50]),
         "results": rows,
-        "targets": targets,
+        "targets": targets_on(seconds, ""),
+        "targets_cpu_time": targets_on(cpu_seconds, " [CPU time]"),
     }
