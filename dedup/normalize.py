@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from dedup.hashing import U32, U64, run_hashes, token_hash, token_hashes
+from dedup.hashing import U8, U64, byte_run_hashes, token_hash, token_hashes
 
 CHARACTER_TOKEN_RANGES: tuple[tuple[int, int], ...] = (
     (0x0E00, 0x0EFF),  # Thai, Lao
@@ -141,9 +141,9 @@ def _tokenize_batch(texts: list[str]) -> list[Tokens]:
     bases = np.ones(len(texts), dtype=np.int64)
     np.cumsum([len(t) + 1 for t in texts[:-1]], out=bases[1:])
     bases[1:] += 1
-    points, codes = _code_points(joined)
-    starts, ends = _boundaries(codes != 0)
-    odd = np.flatnonzero(codes > 127)  # non-ASCII word characters: hashed apart below
+    points, data = _code_points(joined)
+    starts, ends = _boundaries(data[: len(points)] != 0)
+    odd = np.flatnonzero(data[: len(points)] == _ODD)  # non-ASCII word characters: hashed apart below
     single = np.empty(0, dtype=np.int64)
     if len(odd):
         kinds = _CLASS[np.minimum(points[odd], 0xFFFF)]
@@ -152,7 +152,7 @@ def _tokenize_batch(texts: list[str]) -> list[Tokens]:
         single = odd[(kinds & _SINGLE_CHAR) != 0]
         if len(single):
             starts, ends = _split_singles(starts, ends, single)
-    hashes = run_hashes(codes, starts, ends)
+    hashes = byte_run_hashes(data, starts, ends)
     if len(odd):
         _rehash_odd(joined, points, starts, ends, hashes, odd[(kinds & _SINGLE_CHAR) == 0], single)
     first = np.searchsorted(starts, bases)
@@ -166,22 +166,25 @@ def _tokenize_batch(texts: list[str]) -> list[Tokens]:
     ]
 
 
-def _code_points(joined: str) -> tuple[npt.NDArray[np.uint32] | npt.NDArray[np.uint16], U32]:
-    """The text's code points, and the code each adds to its token's polynomial (0: not in a word).
+def _code_points(joined: str) -> tuple[npt.NDArray[np.uint32] | npt.NDArray[np.uint16], U8]:
+    """The text's code points, and one byte per character for the token hashes, 8 zero bytes after.
 
-    ASCII letters and digits give their lower case, other word characters themselves
-    (their tokens are rehashed), anything else 0. UTF-16 is half the memory of UTF-32
-    and serves whenever no character lies beyond the BMP (each would take two units).
+    The byte is the lower-case letter or digit for ASCII word characters (so an ASCII
+    word's bytes are its form's UTF-8), ``_ODD`` for other word characters (their
+    tokens are rehashed), 0 outside words. UTF-16 is half the memory of UTF-32 and
+    serves whenever no character lies beyond the BMP (each would take two units).
     """
     wide = joined.encode("utf-16-le", "surrogatepass")
+    data = np.zeros(len(joined) + 8, dtype=np.uint8)
     if len(wide) == 2 * len(joined):
         units = np.frombuffer(wide, dtype=np.uint16)
-        return units, _CODES[units]
+        np.take(_BYTES, units, out=data[: len(units)])
+        return units, data
     points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    codes = _CODES[np.minimum(points, np.uint32(0xFFFF))]
+    np.take(_BYTES, np.minimum(points, np.uint32(0xFFFF)), out=data[: len(points)])
     astral = np.flatnonzero(points > 0xFFFF)
-    codes[astral] = [c if chr(c).isalnum() else 0 for c in points[astral].tolist()]
-    return points, codes
+    data[astral] = [_ODD if chr(c).isalnum() else 0 for c in points[astral].tolist()]
+    return points, data
 
 
 def _boundaries(is_word: npt.NDArray[np.bool_]) -> tuple[I64, I64]:
@@ -241,14 +244,15 @@ def _class_of(point: int) -> int:
     return 1 | _SINGLE_CHAR if _in_single_ranges(point) else 1
 
 
-def _code_of(point: int) -> int:
+def _byte_of(point: int) -> int:
     if not chr(point).isalnum():
         return 0
-    return ord(chr(point).lower()) if point < 128 else point
+    return ord(chr(point).lower()) if point < 128 else _ODD
 
 
+_ODD = 0x80  # not an ASCII byte: marks a non-ASCII word character
 _CLASS = np.array([_class_of(c) for c in range(0x10000)], dtype=np.uint8)
-_CODES = np.array([_code_of(c) for c in range(0x10000)], dtype=np.uint32)
+_BYTES = np.array([_byte_of(c) for c in range(0x10000)], dtype=np.uint8)
 
 
 def _form(word: str) -> str:
