@@ -9,13 +9,11 @@ imported only here and only when Parquet is asked for.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from dedup.atomic_file import replacing
 from dedup.errors import MissingDependencyError
 from dedup.model import PassageCluster, ScanResult
 
@@ -151,19 +149,6 @@ def _schemas(pa: Any) -> Mapping[str, Any]:
     }
 
 
-@contextlib.contextmanager
-def _replacing(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed onto it when the block ends without error."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_parquet(result: ScanResult, folder: str | Path) -> list[Path]:
     """Write ``TABLES`` as ``folder/NAME.parquet`` (the folder is created); returns the paths.
 
@@ -181,7 +166,7 @@ def write_parquet(result: ScanResult, folder: str | Path) -> list[Path]:
     for name, rows in tables(result).items():
         path = target / f"{name}.parquet"
         table = pa.Table.from_pylist(rows, schema=schemas[name])
-        with _replacing(path) as tmp:
+        with replacing(path) as tmp:
             pq.write_table(table, tmp)
         written.append(path)
     return written
