@@ -246,5 +246,5 @@ def test_interrupt_exits_130_with_one_line_and_no_output_file(
     target = tmp_path / "out.json"
     code, _, err = run(["scan", str(seeds_dir), "--format", "json", "-o", str(target)], capsys)
     assert code == 130
-    assert err.strip() == "dedup: interrupted; no output file was written"
+    assert err.strip() == "dedup: interrupted; no half-written output file was left; run it again"
     assert list(tmp_path.iterdir()) == []

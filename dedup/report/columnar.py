@@ -9,6 +9,7 @@ imported only here and only when Parquet is asked for.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -152,8 +153,8 @@ def _schemas(pa: Any) -> Mapping[str, Any]:
 def write_parquet(result: ScanResult, folder: str | Path) -> list[Path]:
     """Write ``TABLES`` as ``folder/NAME.parquet`` (the folder is created); returns the paths.
 
-    Each file is written under a temporary name and renamed, so an interrupted run never
-    leaves a half-written table (it may leave the earlier tables of a run written).
+    Every table is written under a temporary name and all are renamed at the end, so an
+    interrupted run leaves no half-written table and no mix of old and new tables.
 
     Raises:
         MissingDependencyError: pyarrow is not installed.
@@ -163,10 +164,10 @@ def write_parquet(result: ScanResult, folder: str | Path) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     schemas = _schemas(pa)
     written = []
-    for name, rows in tables(result).items():
-        path = target / f"{name}.parquet"
-        table = pa.Table.from_pylist(rows, schema=schemas[name])
-        with replacing(path) as tmp:
-            pq.write_table(table, tmp)
-        written.append(path)
+    with contextlib.ExitStack() as renames:  # every table under a temporary name, renamed together
+        for name, rows in tables(result).items():
+            path = target / f"{name}.parquet"
+            table = pa.Table.from_pylist(rows, schema=schemas[name])
+            pq.write_table(table, renames.enter_context(replacing(path)))
+            written.append(path)
     return written
