@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import dedup
 from dedup.cli import main
 from tests.conftest import EXAMPLES
 from tests.test_scan import MA_QUOTE, MONDAY
@@ -74,6 +75,8 @@ def test_compare_prints_both_slices(seeds_dir: Path, capsys: pytest.CaptureFixtu
     assert code == 0
     assert out.count(MONDAY) == 2
     assert out.count(MA_QUOTE) == 2
+    texts = [Path(p).read_text(encoding="utf-8") for p in (a, b)]
+    assert f"Word overlap (any order) of {a} and {b}: {dedup.similarity(*texts):.2f}" in out
 
 
 def test_compare_json_has_spans(seeds_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,6 +88,8 @@ def test_compare_json_has_spans(seeds_dir: Path, capsys: pytest.CaptureFixture[s
     assert payload["tool"] == "dedup"
     assert len(payload["matches"]) >= 2
     assert {"a", "b", "similarity"} <= set(payload["matches"][0])
+    texts = [Path(p).read_text(encoding="utf-8") for p in (a, b)]
+    assert payload["similarity"] == dedup.similarity(*texts)
 
 
 def write_jsonl(path: Path, lines: list[str]) -> Path:
