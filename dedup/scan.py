@@ -31,11 +31,12 @@ from dedup.model import (
     ScanStats,
     Span,
 )
-from dedup.normalize import Tokens, tokenize, widen
+from dedup.normalize import Tokens, tokenize_many, widen
 from dedup.options import ScanOptions
-from dedup.shingle import jaccard, shingle_set
+from dedup.shingle import jaccard, shingle_sets_many
 from dedup.windows import I64, Region, cut, grow, merge_regions, on_diagonal
 
+_TOKENIZE_BATCH = 256  # documents tokenized at once between progress reports
 _KEY_BATCH_ROWS = 1 << 16  # windows signed before their band keys are taken and signatures dropped
 
 Progress = Callable[[str, int, int], None]
@@ -60,11 +61,10 @@ def scan(
     report = progress or _no_progress
     docs = sorted(documents, key=lambda d: d.id)
     _check_unique_ids(docs)
-    tokens = []
-    for i, doc in enumerate(docs):
-        tokens.append(tokenize(doc.text))
-        if i % 256 == 0 or i + 1 == len(docs):
-            report("tokenize", i + 1, len(docs))
+    tokens: list[Tokens] = []
+    for first in range(0, len(docs), _TOKENIZE_BATCH):
+        tokens.extend(tokenize_many([d.text for d in docs[first : first + _TOKENIZE_BATCH]]))
+        report("tokenize", len(tokens), len(docs))
 
     near = _near_duplicates(docs, tokens, opts)
     found = _passages(docs, tokens, opts, report) if opts.passages else _PassageWork([], 0, 0, 0)
@@ -110,7 +110,7 @@ def _near_duplicates(
     docs: Sequence[Document], tokens: Sequence[Tokens], opts: ScanOptions
 ) -> _NearDuplicates:
     """Document level: MinHash + LSH candidates, verified by the exact Jaccard of the shingle sets."""
-    sets = [shingle_set(t, opts.shingle_size) for t in tokens]
+    sets = shingle_sets_many(tokens, opts.shingle_size)
     signer = Signer(opts.num_perm, opts.seed)
     signatures = signer.sign_many(sets)
     if opts.bands is not None and opts.rows is not None:

@@ -43,7 +43,10 @@ def test_newsgroups_duplicates_are_found(newsgroups: dict[str, float]) -> None:
 
 def test_newsgroups_quotes_point_at_the_parent(newsgroups: dict[str, float]) -> None:
     assert newsgroups["20NG reply→parent quotes: passage recall (blocks ≥ 15 words)"] >= 0.93
-    assert newsgroups["20NG reply→parent quotes: match precision"] >= 0.89
+    # Which window pairs become LSH candidates depends on the token hash: over five keyed
+    # BLAKE2b hashes and four polynomial bases (hash scheme 3) this subset's precision
+    # ranged 0.888-0.897, so the floor sits under that spread, not under one draw.
+    assert newsgroups["20NG reply→parent quotes: match precision"] >= 0.88
     assert newsgroups["20NG reply→parent quotes: origin direction: passage-cluster origin"] >= 0.97
     assert newsgroups["20NG reply→parent quotes: origin direction: published of the two matched docs"] >= 0.95
 

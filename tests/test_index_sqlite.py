@@ -322,3 +322,22 @@ def test_two_writers_creating_one_index_at_once_both_succeed(tmp_path: Path) -> 
         assert w.returncode == 0, err
     with Index.open(path, create=False) as index:
         assert index.stats().documents == 120
+
+
+def test_an_index_built_with_another_hash_scheme_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dedup.errors import IndexMismatchError
+    from dedup.hashing import HASH_SCHEME
+
+    path = tmp_path / "archive.db"
+    with Index.open(path) as index:
+        index.add(articles(2, prefix="a"))
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT value FROM meta WHERE name = 'hash_scheme'").fetchone() == (str(HASH_SCHEME),)
+    with db:
+        db.execute("DELETE FROM meta WHERE name = 'hash_scheme'")  # as an index of scheme 1 was written
+    db.close()
+    with pytest.raises(IndexMismatchError, match=f"built with hash scheme 1, .* scheme {HASH_SCHEME};"):
+        Index.open(path)
+    assert_one_line_error(["check", str(path), str(EXAMPLES)], capsys, "hash scheme 1")

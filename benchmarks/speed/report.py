@@ -9,8 +9,8 @@ from typing import Any
 from benchmarks.speed.timing import RESULTS, Json
 
 _LABELS = {
-    "dedup": "dedup: tokenize + shingle_set + Signer.sign_many",
-    "floor": "floor: tokenize + shingle_set, no permutations",
+    "dedup": "dedup: tokenize_many + shingles_many + Signer.sign_many",
+    "floor": "floor: tokenize_many + shingles_many (tokenise + hash), no permutations",
     "dedup_minhash_only": "dedup Signer.sign_many alone (shingles prepared)",
 }
 
