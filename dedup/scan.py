@@ -34,7 +34,7 @@ from dedup.model import (
 from dedup.normalize import Tokens, tokenize_many, widen
 from dedup.options import ScanOptions
 from dedup.shingle import jaccard, shingle_sets_many
-from dedup.windows import I64, cut, merge_regions
+from dedup.windows import I64, Region, cut, grow, merge_regions, on_diagonal
 
 _TOKENIZE_BATCH = 256  # documents tokenized at once between progress reports
 _KEY_BATCH_ROWS = 1 << 16  # windows signed before their band keys are taken and signatures dropped
@@ -185,7 +185,7 @@ def _passages(
     regions_aligned = 0
     for n, group in enumerate(groups):
         i, j = int(owner[left[group[0]]]), int(owner[right[group[0]]])
-        regions = merge_regions(
+        cores = merge_regions(
             start[left[group]],
             stop[left[group]],
             start[right[group]],
@@ -193,25 +193,50 @@ def _passages(
             gap=opts.max_gap,
             a_len=len(tokens[i]),
             b_len=len(tokens[j]),
-            margin=opts.window,
+            margin=0,
+            diagonal_gap=opts.step + opts.max_gap,  # neighbouring windows of one passage: a step apart
         )
-        regions_aligned += len(regions)
+        regions_aligned += len(cores)
         alignments = [
             found_passage
-            for region in regions
-            for found_passage in align(
-                region,
-                tokens[i],
-                tokens[j],
-                min_words=opts.min_passage_words,
-                min_similarity=opts.min_similarity,
-                max_gap=opts.max_gap,
-            )
+            for core in cores
+            for found_passage in _align_region(core, tokens[i], tokens[j], opts)
         ]
         matches.extend(_to_matches(_distinct(alignments), docs[i], tokens[i], docs[j], tokens[j]))
         if n % 64 == 0 or n + 1 == len(groups):
             report("align", n + 1, len(groups))
     return _PassageWork(sorted(matches), int(across.sum()), regions_aligned, found.capped_buckets)
+
+
+def _align_region(core: Region, ta: Tokens, tb: Tokens, opts: ScanOptions) -> list[Alignment]:
+    """Align the windows' region grown by one window, or the windows' region alone if needed.
+
+    The region is grown because windows straddling a passage's edges often do not collide.
+    If nothing found in the grown region lies on the windows' diagonal, the windows'
+    region alone is aligned too.
+
+    The aligner follows one in-order chain of equal words: when the widened region takes in
+    a second passage that the other text prints in the opposite order, the chain may follow
+    that one and lose the passage the windows found.
+    """
+    found = align(
+        grow(core, opts.window, a_len=len(ta), b_len=len(tb)),
+        ta,
+        tb,
+        min_words=opts.min_passage_words,
+        min_similarity=opts.min_similarity,
+        max_gap=opts.max_gap,
+    )
+    if any(on_diagonal(core, al.a_start, al.b_start, tolerance=opts.window) for al in found):
+        return found
+    return found + align(
+        core,
+        ta,
+        tb,
+        min_words=opts.min_passage_words,
+        min_similarity=opts.min_similarity,
+        max_gap=opts.max_gap,
+    )
 
 
 def _informative(shingles: U64, starts: I64, stops: I64) -> npt.NDArray[np.bool_]:

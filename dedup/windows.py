@@ -49,13 +49,25 @@ class Region:
 
 
 def merge_regions(
-    a_starts: I64, a_stops: I64, b_starts: I64, b_stops: I64, *, gap: int, a_len: int, b_len: int, margin: int
+    a_starts: I64,
+    a_stops: I64,
+    b_starts: I64,
+    b_stops: I64,
+    *,
+    gap: int,
+    a_len: int,
+    b_len: int,
+    margin: int,
+    diagonal_gap: int | None = None,
 ) -> list[Region]:
     """Merge the candidate window pairs of one document pair into regions.
 
     Window pairs are grouped first by their ranges in document a (ranges closer than
     ``gap`` words join), then, within each group, by their ranges in document b, so a
-    paragraph that b repeats twice gives two regions. Each region is widened by
+    paragraph that b repeats twice gives two regions, and last by their diagonal (the offset
+    ``b_start - a_start``; runs further apart than ``diagonal_gap``, default ``gap``, split),
+    so two paragraphs that b prints in the opposite order give two regions. Each region is
+    widened by
     ``margin`` words on both sides (clipped to the texts), because the windows that
     straddle a passage's edges often do not collide.
 
@@ -63,19 +75,44 @@ def merge_regions(
     >>> merge_regions(*one, gap=0, a_len=50, b_len=200, margin=2)
     [Region(a_start=0, a_stop=17, b_start=98, b_stop=117)]
     """
+    diagonal_gap = gap if diagonal_gap is None else diagonal_gap
+    diagonals = b_starts - a_starts
     regions: list[Region] = []
     for a_group in _groups(a_starts, a_stops, gap):
         for b_group in _groups(b_starts[a_group], b_stops[a_group], gap):
-            members = a_group[b_group]
-            regions.append(
-                Region(
-                    a_start=max(0, int(a_starts[members].min()) - margin),
-                    a_stop=min(a_len, int(a_stops[members].max()) + margin),
-                    b_start=max(0, int(b_starts[members].min()) - margin),
-                    b_stop=min(b_len, int(b_stops[members].max()) + margin),
+            in_b = a_group[b_group]
+            for d_group in _groups(diagonals[in_b], diagonals[in_b], diagonal_gap):
+                members = in_b[d_group]
+                core = Region(
+                    a_start=int(a_starts[members].min()),
+                    a_stop=int(a_stops[members].max()),
+                    b_start=int(b_starts[members].min()),
+                    b_stop=int(b_stops[members].max()),
                 )
-            )
+                regions.append(grow(core, margin, a_len=a_len, b_len=b_len))
     return regions
+
+
+def grow(region: Region, margin: int, *, a_len: int, b_len: int) -> Region:
+    """``region`` grown by ``margin`` words on every side, clipped to the texts."""
+    return Region(
+        a_start=max(0, region.a_start - margin),
+        a_stop=min(a_len, region.a_stop + margin),
+        b_start=max(0, region.b_start - margin),
+        b_stop=min(b_len, region.b_stop + margin),
+    )
+
+
+def on_diagonal(region: Region, a_start: int, b_start: int, *, tolerance: int) -> bool:
+    """Whether a passage starting at ``a_start``/``b_start`` runs along the region's diagonal.
+
+    The region's diagonal is the offset ``b - a`` of its corners, give or take ``tolerance``
+    words: a passage the region's windows found lies on it, while one that a grown region
+    merely takes in (the other text printing it elsewhere) lies off it.
+    """
+    low = min(region.b_start - region.a_start, region.b_stop - region.a_stop) - tolerance
+    high = max(region.b_start - region.a_start, region.b_stop - region.a_stop) + tolerance
+    return low <= b_start - a_start <= high
 
 
 def _groups(starts: I64, stops: I64, gap: int) -> list[I64]:
@@ -83,13 +120,13 @@ def _groups(starts: I64, stops: I64, gap: int) -> list[I64]:
     order = np.argsort(starts, kind="stable")
     groups: list[I64] = []
     current: list[int] = []
-    reach = -1
+    reach = 0
     for i in order.tolist():
         if current and starts[i] > reach + gap:
             groups.append(np.array(current, dtype=np.int64))
-            current, reach = [], -1
+            current = []
+        reach = max(reach, int(stops[i])) if current else int(stops[i])  # diagonals may be negative
         current.append(i)
-        reach = max(reach, int(stops[i]))
     if current:
         groups.append(np.array(current, dtype=np.int64))
     return groups

@@ -60,6 +60,9 @@ def test_clough_copied_answers_rank_above_original_ones() -> None:
 
 def test_msrp_similarity_beats_the_majority_class() -> None:
     result = msrp.run(_root(MSRP), quick=True)[0]
+    overlap = result.details["scores"]["similarity"]
+    assert overlap["accuracy"] >= 0.72
+    assert overlap["f1"] >= 0.80
     passage = result.details["scores"]["passage_similarity"]
     assert passage["accuracy"] >= 0.69
     assert passage["accuracy"] > result.details["majority_accuracy"]

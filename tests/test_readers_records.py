@@ -300,3 +300,15 @@ def test_tsv_row_with_too_few_fields_is_a_problem(tmp_path: Path) -> None:
 )
 def test_parse_date(value: str, expected: datetime | None) -> None:
     assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize(("name", "content"), [("t.tsv", "text"), ("t.csv", "id,text\n\n\n")])
+def test_a_header_without_rows_is_a_problem_not_silence(tmp_path: Path, name: str, content: str) -> None:
+    # Found by atheris: a TSV holding only the word "text" gave no document and no message.
+    path = write(tmp_path / name, content)
+    docs, problems = read(path)
+    assert docs == []
+    kind = name[-3:].upper()
+    assert [(p.line, p.reason) for p in problems] == [
+        (None, f"no rows after the header ({kind}); nothing to read")
+    ]
