@@ -88,8 +88,11 @@ def byte_run_hashes(data: U8, starts: I64, ends: I64) -> U64:
     lengths = ends - starts
     h = lengths.astype(np.uint64)
     with np.errstate(over="ignore"):
-        at = np.flatnonzero(lengths <= _VECTOR_BYTES)
-        offset = 0
+        # The first word of every run at once (long runs are redone below), then the few longer ones.
+        h ^= words[starts] & _LOW_BYTES[np.minimum(lengths, 8)]
+        h *= np.uint64(_WORD_MULTIPLIER)
+        at = np.flatnonzero((lengths > 8) & (lengths <= _VECTOR_BYTES))
+        offset = 8
         while len(at):
             left = lengths[at] - offset
             value = h[at] ^ (words[starts[at] + offset] & _LOW_BYTES[np.minimum(left, 8)])

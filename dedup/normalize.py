@@ -137,7 +137,7 @@ def _batches(texts: Sequence[str]) -> Iterator[list[str]]:
 
 def _tokenize_batch(texts: list[str]) -> list[Tokens]:
     # Separators before, between and after the texts: every token starts and ends inside one text.
-    joined = "\n" + "\n".join(texts) + "\n"
+    joined = "\n".join(["", *texts, ""])
     bases = np.ones(len(texts), dtype=np.int64)
     np.cumsum([len(t) + 1 for t in texts[:-1]], out=bases[1:])
     bases[1:] += 1
@@ -175,7 +175,8 @@ def _code_points(joined: str) -> tuple[npt.NDArray[np.uint32] | npt.NDArray[np.u
     serves whenever no character lies beyond the BMP (each would take two units).
     """
     wide = joined.encode("utf-16-le", "surrogatepass")
-    data = np.zeros(len(joined) + 8, dtype=np.uint8)
+    data = np.empty(len(joined) + 8, dtype=np.uint8)
+    data[-8:] = 0
     if len(wide) == 2 * len(joined):
         units = np.frombuffer(wide, dtype=np.uint16)
         np.take(_BYTES, units, out=data[: len(units)])
@@ -219,8 +220,12 @@ def _rehash_odd(
         letters, inverse = np.unique(points[single], return_inverse=True)
         values = np.fromiter((_letter_hash(c) for c in letters.tolist()), dtype=np.uint64, count=len(letters))
         hashes[at] = values[inverse]
-    for t in np.unique(np.searchsorted(starts, odd, side="right") - 1).tolist():
-        hashes[t] = _word_hash(joined[starts[t] : ends[t]])
+    if len(odd):
+        words = np.unique(np.searchsorted(starts, odd, side="right") - 1)
+        spans = zip(starts[words].tolist(), ends[words].tolist(), strict=True)
+        hashes[words] = np.fromiter(
+            (_word_hash(joined[a:b]) for a, b in spans), dtype=np.uint64, count=len(words)
+        )
 
 
 @functools.lru_cache(maxsize=1 << 16)
