@@ -65,8 +65,19 @@ class Signer:
         shingle arrays need not be made distinct first.
         """
         lengths = np.fromiter((len(s) for s in shingle_sets), dtype=np.int64, count=len(shingle_sets))
-        values = np.concatenate(shingle_sets) if len(shingle_sets) else np.empty(0, dtype=np.uint64)
-        return self.sign_runs(values, lengths)
+        out = np.empty((len(shingle_sets), self.num_perm), dtype=np.uint32)
+        sizes = lengths.tolist()
+        first = 0
+        while first < len(sizes):
+            # A block's worth of sets at a time: the concatenated values stay small and in cache.
+            last, total = first + 1, sizes[first]
+            while last < len(sizes) and total + sizes[last] <= _BLOCK_SHINGLES:
+                total += sizes[last]
+                last += 1
+            values = np.concatenate(shingle_sets[first:last])
+            out[first:last] = self.sign_runs(values, lengths[first:last])
+            first = last
+        return out
 
     def sign_runs(self, values: U64, lengths: I64) -> U32:
         """Signatures of consecutive runs of ``values``: run i is the next ``lengths[i]`` of them.
@@ -78,7 +89,6 @@ class Signer:
         signed in pieces whose minima are combined.
         """
         out = np.full((len(lengths), self.num_perm), EMPTY, dtype=np.uint32)
-        premixed = _premix(values)
         ends = np.cumsum(lengths)
         starts = ends - lengths
         block = _BLOCK_SHINGLES
@@ -94,17 +104,19 @@ class Signer:
             # Runs between short[i] and short[j - 1] are empty (a longer one would not fit the
             # block), so the segments tile [lo, hi).
             offsets = short_starts[i:j] - lo
+            premixed = _premix(values[lo:hi])  # per block: small temporaries, in cache
             for first in range(0, self.num_perm, group):
                 perms = slice(first, min(first + group, self.num_perm))
-                permuted = self._permute_block(premixed[lo:hi], perms, buffer)
+                permuted = self._permute_block(premixed, perms, buffer)
                 out[short[i:j], perms] = np.minimum.reduceat(permuted, offsets, axis=1).T
             i = j
         for doc in np.flatnonzero(lengths > block).tolist():
             for lo in range(int(starts[doc]), int(ends[doc]), block):
                 hi = min(lo + block, int(ends[doc]))
+                premixed = _premix(values[lo:hi])
                 for first in range(0, self.num_perm, group):
                     perms = slice(first, min(first + group, self.num_perm))
-                    permuted = self._permute_block(premixed[lo:hi], perms, buffer)
+                    permuted = self._permute_block(premixed, perms, buffer)
                     np.minimum(out[doc, perms], permuted.min(axis=1), out=out[doc, perms])
         return out
 
@@ -179,7 +191,7 @@ class Signer:
 
 def _premix(shingle_hashes: U64) -> U32:
     """What datasketch permutes: MurmurHash3's fmix32 of each hash's low 32 bits."""
-    return fmix32((shingle_hashes & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+    return fmix32(shingle_hashes.astype(np.uint32))  # the cast keeps the low 32 bits
 
 
 def estimate_jaccard(a: U32, b: U32) -> float:

@@ -179,10 +179,10 @@ def _code_points(joined: str) -> tuple[npt.NDArray[np.uint32] | npt.NDArray[np.u
     data[-8:] = 0
     if len(wide) == 2 * len(joined):
         units = np.frombuffer(wide, dtype=np.uint16)
-        np.take(_BYTES, units, out=data[: len(units)])
+        np.take(_BYTES, units, out=data[: len(units)], mode="clip")  # "raise" would buffer the output
         return units, data
     points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    np.take(_BYTES, np.minimum(points, np.uint32(0xFFFF)), out=data[: len(points)])
+    np.take(_BYTES, points, out=data[: len(points)], mode="clip")  # beyond the BMP: 0, fixed below
     astral = np.flatnonzero(points > 0xFFFF)
     data[astral] = [_ODD if chr(c).isalnum() else 0 for c in points[astral].tolist()]
     return points, data

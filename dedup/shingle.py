@@ -9,6 +9,8 @@ import numpy as np
 from dedup.hashing import U64, combine_runs
 from dedup.normalize import Tokens
 
+_BATCH_TOKENS = 1 << 13  # tokens whose shingles are hashed at once (64 KB of hashes)
+
 
 def shingles(tokens: Tokens, k: int = 5) -> U64:
     """Hash every run of k consecutive tokens to a stable 64-bit integer.
@@ -39,18 +41,22 @@ def shingles_many(tokens: Sequence[Tokens], k: int = 5) -> list[U64]:
     >>> [len(s) for s in shingles_many(tokenize_many(["a b c d e f", "", "too short"]), k=5)]
     [2, 0, 1]
     """
-    if not tokens:
-        return []
-    runs = combine_runs(np.concatenate([t.hashes for t in tokens]), k)
-    out = []
-    offset = 0
-    for t in tokens:
-        n = len(t)
-        if n >= k:
-            out.append(runs[offset : offset + n - k + 1])
-        else:
-            out.append(shingles(t, k))
-        offset += n
+    out: list[U64] = []
+    first = 0
+    while first < len(tokens):
+        # About _BATCH_TOKENS tokens at a time: the arrays stay small and in the CPU cache.
+        last, count = first, 0
+        while last < len(tokens) and (last == first or count + len(tokens[last]) <= _BATCH_TOKENS):
+            count += len(tokens[last])
+            last += 1
+        batch = tokens[first:last]
+        runs = combine_runs(np.concatenate([t.hashes for t in batch]), k)
+        offset = 0
+        for t in batch:
+            n = len(t)
+            out.append(runs[offset : offset + n - k + 1] if n >= k else shingles(t, k))
+            offset += n
+        first = last
     return out
 
 
