@@ -102,11 +102,12 @@ def tokenize(text: str) -> Tokens:
 def tokenize_many(texts: Sequence[str]) -> list[Tokens]:
     """``tokenize`` of every text, computed on batches of texts at once.
 
-    The texts of a batch are joined and handled as one array of code points (numpy):
-    word boundaries from a per-character class table, ASCII words hashed by
-    ``run_hashes`` without making a string per word. Only words holding a non-ASCII
-    letter are sliced out and NFKC-normalised one by one (cached), and each letter of a
-    script without spaces is hashed once per distinct letter. ``tokenize_reference`` is
+    The texts of a batch (about 64k characters) are joined and handled as one array of
+    characters (numpy): one table lookup per character gives its hash byte (0 outside
+    words), word boundaries are where that turns zero or non-zero, and ASCII words are
+    hashed by ``byte_run_hashes`` without making a string per word. Only words holding
+    a non-ASCII letter are sliced out and NFKC-normalised one by one (cached), and each
+    letter of a script without spaces is hashed once per distinct letter. ``tokenize_reference`` is
     the plain regex version the tests hold this to.
 
     >>> [t.forms for t in tokenize_many(["Ma said", "", "港口 ok"])]
@@ -214,7 +215,7 @@ def _rehash_odd(
     odd: I64,
     single: I64,
 ) -> None:
-    """Hashes of the tokens ``run_hashes`` got wrong: words holding non-ASCII letters, single letters."""
+    """Hashes of the tokens ``byte_run_hashes`` got wrong: words holding non-ASCII letters, single letters."""
     if len(single):
         at = np.searchsorted(starts, single)
         letters, inverse = np.unique(points[single], return_inverse=True)
