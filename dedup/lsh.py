@@ -127,14 +127,20 @@ def _band_codes(
     Each row has one key per band, so no pair occurs twice within a band. With
     ``groups``, pairs of rows in the same group are dropped here, before they pile up.
     """
-    order = np.argsort(column, kind="stable")
+    if len(column) < 2:
+        return np.empty(0, dtype=np.int64), 0
+    order = np.argsort(column)  # unstable, three times faster than a stable sort of uint64
     sorted_keys = column[order]
     members = members_all[order]
-    if len(sorted_keys) < 2:
-        return np.empty(0, dtype=np.int64), 0
     boundaries = np.flatnonzero(np.diff(sorted_keys)) + 1
     starts = np.concatenate(([0], boundaries))
     sizes = np.diff(np.concatenate((starts, [len(sorted_keys)])))
+    # Put each shared bucket's members in row order, as a stable sort would have: one
+    # sort of (bucket, row) codes over the few rows that share a key at all.
+    bucket_of = np.repeat(np.arange(len(starts), dtype=np.int64), sizes)
+    shared_rows = np.flatnonzero(sizes[bucket_of] >= 2)
+    ordered = np.sort(bucket_of[shared_rows] * np.int64(n) + members[shared_rows])
+    members[shared_rows] = ordered % n
     found: list[I64] = []
     capped = 0
     shared = np.flatnonzero(sizes >= 2)
