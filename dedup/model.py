@@ -135,7 +135,12 @@ class DocumentInfo:
 
 @dataclass(frozen=True, slots=True)
 class ScanStats:
-    """Counts from one scan: how much work each stage did. No timings, so results stay reproducible."""
+    """Counts from one scan: how much work each stage did. No timings, so results stay reproducible.
+
+    ``capped_buckets`` counts LSH buckets larger than ``max_bucket_size`` (linked as a
+    star, not all pairs); ``capped_documents`` counts documents that had passage
+    candidates with more than ``max_document_pairs`` others (the rest were not aligned).
+    """
 
     documents: int
     empty_documents: int
@@ -144,6 +149,7 @@ class ScanStats:
     window_candidates: int
     regions_aligned: int
     capped_buckets: int
+    capped_documents: int = 0
 
 
 @dataclass(frozen=True, slots=True)

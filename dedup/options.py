@@ -45,8 +45,19 @@ class ScanOptions:
         skip_same_source: leave out passage matches between two documents of the same
             source (a paper's own reruns, a poster's quoting of himself): "who copied
             from whom" across outlets. Near-duplicate documents are still reported.
-        max_bucket_size: LSH buckets with more members than this (stock phrases) are
-            capped and counted in the stats instead of producing all pairs.
+
+    Limits (a stock phrase shared by thousands of documents must not become all pairs):
+        max_bucket_size: LSH buckets with more members than this (stock phrases) link
+            each member to the bucket's first one instead of to all others; counted in
+            ``ScanStats.capped_buckets``.
+        max_document_pairs: a document with passage candidates in more than this many
+            other documents is aligned only with the ones sharing the most candidate
+            windows (ties: the earlier ids); counted in ``ScanStats.capped_documents``.
+
+    Speed (never changes the result):
+        jobs: worker processes for tokenising, signing, LSH and alignment; None: every
+            usable core from 512 documents on, one process below (forking costs more
+            than a small scan).
     """
 
     shingle_size: int = 5
@@ -68,6 +79,8 @@ class ScanOptions:
     keep_boilerplate: bool = False
     skip_same_source: bool = False
     max_bucket_size: int = 200
+    max_document_pairs: int = 2000
+    jobs: int | None = None
 
     def __post_init__(self) -> None:
         _check_int("shingle_size", self.shingle_size, 1, 64)
@@ -93,6 +106,9 @@ class ScanOptions:
         _check_int("max_gap", self.max_gap, 0, 10_000)
         _check_int("boilerplate_min_docs", self.boilerplate_min_docs, 2, 1_000_000)
         _check_int("max_bucket_size", self.max_bucket_size, 2, 10_000_000)
+        _check_int("max_document_pairs", self.max_document_pairs, 1, 100_000_000)
+        if self.jobs is not None:
+            _check_int("jobs", self.jobs, 1, 1024)
 
     def fingerprint(self) -> str:
         """A short stable string naming every option that changes signatures or band keys.

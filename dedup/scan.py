@@ -18,9 +18,9 @@ import numpy.typing as npt
 from dedup import boilerplate, cluster
 from dedup.align import Alignment, align
 from dedup.errors import DuplicateIdError
-from dedup.hashing import U64, combine_runs
-from dedup.lsh import RECALL_WEIGHTS, band_keys, candidate_pairs, choose_bands
-from dedup.minhash import Signer, estimate_jaccard
+from dedup.hashing import U64
+from dedup.lsh import SpilledBands, band_keys, candidate_pairs
+from dedup.minhash import estimate_jaccard
 from dedup.model import (
     Document,
     DocumentInfo,
@@ -31,13 +31,16 @@ from dedup.model import (
     ScanStats,
     Span,
 )
-from dedup.normalize import Tokens, tokenize_many, widen
+from dedup.normalize import Tokens, widen
 from dedup.options import ScanOptions
-from dedup.shingle import jaccard, shingle_sets_many
-from dedup.windows import I64, Region, cut, grow, merge_regions, on_diagonal
+from dedup.parallel import ordered_map, resolve_jobs
+from dedup.prepare import TokenStore, document_bands, passage_bands, prepare_chunk
+from dedup.shingle import jaccard, shingle_set
+from dedup.windows import I64, Region, cap_partners, grow, merge_regions, on_diagonal
 
-_TOKENIZE_BATCH = 256  # documents tokenized at once between progress reports
-_KEY_BATCH_ROWS = 1 << 16  # windows signed before their band keys are taken and signatures dropped
+_CHUNK_DOCUMENTS = 256  # documents per unit of per-document work (one worker task)
+_PARALLEL_FROM = 2 * _CHUNK_DOCUMENTS  # documents from which jobs=None uses every core
+_CHUNK_GROUPS = 512  # document pairs per unit of alignment work
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage, done, total)`` while a stage runs."""
@@ -61,14 +64,15 @@ def scan(
     report = progress or _no_progress
     docs = sorted(documents, key=lambda d: d.id)
     _check_unique_ids(docs)
-    tokens: list[Tokens] = []
-    for first in range(0, len(docs), _TOKENIZE_BATCH):
-        tokens.extend(tokenize_many([d.text for d in docs[first : first + _TOKENIZE_BATCH]]))
-        report("tokenize", len(tokens), len(docs))
-
-    near = _near_duplicates(docs, tokens, opts)
-    found = _passages(docs, tokens, opts, report) if opts.passages else _PassageWork([], 0, 0, 0)
-    return _assemble(docs, tokens, near, found, opts)
+    # Forking workers costs more than a small scan (compare() of two texts: 6x slower).
+    jobs = resolve_jobs(opts.jobs) if opts.jobs is not None or len(docs) >= _PARALLEL_FROM else 1
+    store = TokenStore(len(docs))
+    with SpilledBands(passage_bands(opts)[0]) as spill:
+        signatures, shingles, windows = _prepare(docs, opts, jobs, store, spill, report)
+        near = _near_duplicates(docs, store, signatures, shingles, opts)
+        del signatures
+        found = _passages(docs, store, windows, spill, opts, jobs, report) if opts.passages else _NO_PASSAGES
+    return _assemble(docs, store, near, found, opts)
 
 
 def compare(a: Document | str, b: Document | str, *, options: ScanOptions | None = None) -> list[Match]:
@@ -98,6 +102,50 @@ def _check_unique_ids(docs: Sequence[Document]) -> None:
             raise DuplicateIdError(f"two documents have the id {first.id!r}; ids must be unique")
 
 
+def _prepare(
+    docs: Sequence[Document],
+    opts: ScanOptions,
+    jobs: int,
+    store: TokenStore,
+    spill: SpilledBands,
+    report: Progress,
+) -> tuple[npt.NDArray[np.uint32], I64, _Windows]:
+    """Tokenise, sign and window every document (in chunks, on ``jobs`` processes).
+
+    Token arrays go to ``store`` and window band keys to ``spill``; the document
+    signatures, shingle counts and window ranges are returned.
+    """
+    spans = [(i, min(i + _CHUNK_DOCUMENTS, len(docs))) for i in range(0, len(docs), _CHUNK_DOCUMENTS)]
+    signatures = np.empty((len(docs), opts.num_perm), dtype=np.uint32)
+    shingles = np.zeros(len(docs), dtype=np.int64)
+    owners, starts, stops = [], [], []
+    report("tokenize", 0, len(docs))
+    for chunk in ordered_map(prepare_chunk, (docs, opts), spans, jobs=jobs if len(spans) > 1 else 1):
+        n = len(chunk.shingles)
+        signatures[chunk.first : chunk.first + n] = chunk.signatures
+        shingles[chunk.first : chunk.first + n] = chunk.shingles
+        spill.append(chunk.window_keys)
+        owners.append(chunk.owner)
+        starts.append(chunk.window_start)
+        stops.append(chunk.window_stop)
+        store.add(chunk)
+        report("tokenize", chunk.first + n, len(docs))
+    return signatures, shingles, _Windows(_join(owners), _join(starts), _join(stops))
+
+
+@dataclass(frozen=True, slots=True)
+class _Windows:
+    """Every kept passage window: its document, and its token range ``[start, stop)`` there."""
+
+    owner: I64
+    start: I64
+    stop: I64
+
+
+def _join(arrays: list[I64]) -> I64:
+    return np.concatenate(arrays) if arrays else np.empty(0, dtype=np.int64)
+
+
 @dataclass(frozen=True, slots=True)
 class _NearDuplicates:
     pairs: list[DuplicatePair]
@@ -107,27 +155,31 @@ class _NearDuplicates:
 
 
 def _near_duplicates(
-    docs: Sequence[Document], tokens: Sequence[Tokens], opts: ScanOptions
+    docs: Sequence[Document],
+    store: TokenStore,
+    signatures: npt.NDArray[np.uint32],
+    shingles: npt.NDArray[np.int64],
+    opts: ScanOptions,
 ) -> _NearDuplicates:
     """Document level: MinHash + LSH candidates, verified by the exact Jaccard of the shingle sets."""
-    sets = shingle_sets_many(tokens, opts.shingle_size)
-    signer = Signer(opts.num_perm, opts.seed)
-    signatures = signer.sign_many(sets)
-    if opts.bands is not None and opts.rows is not None:
-        bands, rows = opts.bands, opts.rows
-    else:
-        bands, rows = choose_bands(opts.threshold, opts.num_perm, **RECALL_WEIGHTS)
-    nonempty = np.array([len(s) > 0 for s in sets], dtype=bool)
+    bands, rows = document_bands(opts)
     found = candidate_pairs(
-        band_keys(signatures, bands, rows), max_bucket_size=opts.max_bucket_size, active=nonempty
+        band_keys(signatures, bands, rows), max_bucket_size=opts.max_bucket_size, active=shingles > 0
     )
+    sets: dict[int, U64] = {}
+
+    def shingle_set_of(i: int) -> U64:
+        if i not in sets:
+            sets[i] = shingle_set(store.tokens(i), opts.shingle_size)
+        return sets[i]
+
     pairs = []
     for i, j in found.pairs.tolist():
-        similarity = jaccard(sets[i], sets[j])
+        similarity = jaccard(shingle_set_of(i), shingle_set_of(j))
         if similarity >= opts.threshold:
             estimate = estimate_jaccard(signatures[i], signatures[j])
             pairs.append(DuplicatePair(docs[i].id, docs[j].id, similarity, estimate))
-    return _NearDuplicates(sorted(pairs), len(found.pairs), sum(len(s) for s in sets), found.capped_buckets)
+    return _NearDuplicates(sorted(pairs), len(found.pairs), int(shingles.sum()), found.capped_buckets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,84 +188,98 @@ class _PassageWork:
     window_candidates: int
     regions: int
     capped: int
+    capped_documents: int
+
+
+_NO_PASSAGES = _PassageWork([], 0, 0, 0, 0)
 
 
 def _passages(
-    docs: Sequence[Document], tokens: Sequence[Tokens], opts: ScanOptions, report: Progress
+    docs: Sequence[Document],
+    store: TokenStore,
+    windows: _Windows,
+    spill: SpilledBands,
+    opts: ScanOptions,
+    jobs: int,
+    report: Progress,
 ) -> _PassageWork:
-    """Passage level: window signatures -> LSH candidates -> regions -> aligned matches."""
-    signer = Signer(opts.passage_num_perm, opts.seed)
-    bands, rows = choose_bands(opts.passage_threshold, opts.passage_num_perm)
-    owners, starts, stops, keys = [], [], [], []
-    pending: list[npt.NDArray[np.uint32]] = []
-    pending_rows = 0
-    smallest = max(opts.min_passage_words, opts.passage_shingle_size)
-    for i, t in enumerate(tokens):
-        if len(t) < smallest:
-            continue
-        shingles: U64 = combine_runs(t.hashes, opts.passage_shingle_size)
-        w_starts, w_stops = cut(len(t), window=opts.window, step=opts.step)
-        keep = _informative(shingles, w_starts, w_stops - opts.passage_shingle_size + 1)
-        if not keep.any():
-            continue
-        w_starts, w_stops = w_starts[keep], w_stops[keep]
-        pending.append(signer.sign_ranges(shingles, w_starts, w_stops - opts.passage_shingle_size + 1))
-        pending_rows += len(w_starts)
-        owners.append(np.full(len(w_starts), i, dtype=np.int64))
-        starts.append(w_starts)
-        stops.append(w_stops)
-        if pending_rows >= _KEY_BATCH_ROWS:
-            # Keep band keys, drop signatures: memory grows with bands, not permutations.
-            keys.append(band_keys(np.vstack(pending), bands, rows))
-            pending, pending_rows = [], 0
-    if pending:
-        keys.append(band_keys(np.vstack(pending), bands, rows))
-    if not keys:
-        return _PassageWork([], 0, 0, 0)
-    owner, start, stop = np.concatenate(owners), np.concatenate(starts), np.concatenate(stops)
-    found = candidate_pairs(np.vstack(keys), max_bucket_size=opts.max_bucket_size)
-    left, right = found.pairs[:, 0], found.pairs[:, 1]
-    across = owner[left] != owner[right]  # windows are in document order, so owner[left] < owner[right]
-    left, right = left[across], right[across]
+    """Passage level: window band keys -> LSH candidates -> regions -> aligned matches."""
+    if spill.rows == 0:
+        return _NO_PASSAGES
+    report("lsh", 0, spill.bands)
+    owner, start = windows.owner, windows.start
+    # Pairs across documents only; windows are in document order, so owner[left] < owner[right].
+    found = spill.candidate_pairs(max_bucket_size=opts.max_bucket_size, jobs=jobs, groups=owner)
+    report("lsh", spill.bands, spill.bands)
+    left, right, capped_buckets = found.pairs[:, 0], found.pairs[:, 1], found.capped_buckets
+    del found
+    window_candidates = len(left)
+    left, right, capped_documents = cap_partners(
+        owner[left], owner[right], left, right, len(docs), opts.max_document_pairs
+    )
     order = np.lexsort((start[left], owner[right], owner[left]))
     left, right = left[order], right[order]
     doc_pair = owner[left] * len(docs) + owner[right]
-    boundaries = np.flatnonzero(np.diff(doc_pair)) + 1
-    groups = np.split(np.arange(len(left)), boundaries) if len(left) else []
-
+    bounds = np.concatenate(([0], np.flatnonzero(np.diff(doc_pair)) + 1, [len(left)]))
+    groups = list(itertools.pairwise(bounds.tolist())) if len(left) else []
+    pieces = [groups[g : g + _CHUNK_GROUPS] for g in range(0, len(groups), _CHUNK_GROUPS)]
     matches: list[Match] = []
     regions_aligned = 0
-    for n, group in enumerate(groups):
-        i, j = int(owner[left[group[0]]]), int(owner[right[group[0]]])
+    done = 0
+    report("align", 0, len(groups))
+    work = _AlignWork(docs, store, windows, left, right, opts)
+    for piece_matches, piece_regions in ordered_map(_align_groups, work, pieces, jobs=jobs):
+        matches.extend(piece_matches)
+        regions_aligned += piece_regions
+        done += _CHUNK_GROUPS
+        report("align", min(done, len(groups)), len(groups))
+    return _PassageWork(sorted(matches), window_candidates, regions_aligned, capped_buckets, capped_documents)
+
+
+@dataclass(frozen=True, slots=True)
+class _AlignWork:
+    """What alignment workers read: candidate window pairs sorted by document pair, and the tokens."""
+
+    docs: Sequence[Document]
+    store: TokenStore
+    windows: _Windows
+    left: I64
+    right: I64
+    opts: ScanOptions
+
+
+def _align_groups(work: _AlignWork, groups: list[tuple[int, int]]) -> tuple[list[Match], int]:
+    """Matches and regions of some document pairs; ``groups`` are ranges of ``work.left``/``right``."""
+    opts, owner, start, stop = work.opts, work.windows.owner, work.windows.start, work.windows.stop
+    matches: list[Match] = []
+    regions_aligned = 0
+    for first, last in groups:
+        left, right = work.left[first:last], work.right[first:last]
+        i, j = int(owner[left[0]]), int(owner[right[0]])
+        ta, tb = work.store.tokens(i), work.store.tokens(j)
         cores = merge_regions(
-            start[left[group]],
-            stop[left[group]],
-            start[right[group]],
-            stop[right[group]],
+            start[left],
+            stop[left],
+            start[right],
+            stop[right],
             gap=opts.max_gap,
-            a_len=len(tokens[i]),
-            b_len=len(tokens[j]),
+            a_len=len(ta),
+            b_len=len(tb),
             margin=0,
-            diagonal_gap=opts.step + opts.max_gap,  # neighbouring windows of one passage: a step apart
+            diagonal_gap=opts.step,  # the windows of one passage: diagonals a step apart
         )
         regions_aligned += len(cores)
-        alignments = [
-            found_passage
-            for core in cores
-            for found_passage in _align_region(core, tokens[i], tokens[j], opts)
-        ]
-        matches.extend(_to_matches(_distinct(alignments), docs[i], tokens[i], docs[j], tokens[j]))
-        if n % 64 == 0 or n + 1 == len(groups):
-            report("align", n + 1, len(groups))
-    return _PassageWork(sorted(matches), int(across.sum()), regions_aligned, found.capped_buckets)
+        alignments = [found_passage for core in cores for found_passage in _align_region(core, ta, tb, opts)]
+        matches.extend(_to_matches(_distinct(alignments), work.docs[i], ta, work.docs[j], tb))
+    return matches, regions_aligned
 
 
 def _align_region(core: Region, ta: Tokens, tb: Tokens, opts: ScanOptions) -> list[Alignment]:
     """Align the windows' region grown by one window, or the windows' region alone if needed.
 
     The region is grown because windows straddling a passage's edges often do not collide.
-    If nothing found in the grown region lies on the windows' diagonal, the windows'
-    region alone is aligned too.
+    If what is found in the grown region along the windows' diagonal covers less than half
+    of the windows' region, the windows' region alone is aligned too.
 
     The aligner follows one in-order chain of equal words: when the widened region takes in
     a second passage that the other text prints in the opposite order, the chain may follow
@@ -227,7 +293,9 @@ def _align_region(core: Region, ta: Tokens, tb: Tokens, opts: ScanOptions) -> li
         min_similarity=opts.min_similarity,
         max_gap=opts.max_gap,
     )
-    if any(on_diagonal(core, al.a_start, al.b_start, tolerance=opts.window) for al in found):
+    along = [al for al in found if on_diagonal(core, al.a_start, al.b_start, tolerance=opts.window)]
+    covered = sum(max(0, min(al.a_stop, core.a_stop) - max(al.a_start, core.a_start)) for al in along)
+    if 2 * covered >= core.a_stop - core.a_start:
         return found
     return found + align(
         core,
@@ -237,32 +305,6 @@ def _align_region(core: Region, ta: Tokens, tb: Tokens, opts: ScanOptions) -> li
         min_similarity=opts.min_similarity,
         max_gap=opts.max_gap,
     )
-
-
-def _informative(shingles: U64, starts: I64, stops: I64) -> npt.NDArray[np.bool_]:
-    """Windows that are not repetitive (see ``shingle.is_repetitive``), for all windows at once.
-
-    A window's repeats are the shingles in it whose previous occurrence is also in it;
-    the window is repetitive when repeats exceed half its shingles. Prose repeats few
-    shingles, so the repeats are counted per window only over the few positions that
-    repeat at all.
-    """
-    order = np.argsort(shingles, kind="stable")
-    ordered = shingles[order]
-    previous = np.full(len(shingles), -1, dtype=np.int64)
-    same = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
-    previous[order[same]] = order[same - 1]
-    repeated = np.flatnonzero(previous >= 0)
-    if len(repeated) == 0:
-        return np.ones(len(starts), dtype=bool)
-    repeats = np.zeros(len(starts), dtype=np.int64)
-    for block in range(0, len(repeated), 4096):  # bounds the window x position matrix
-        at = repeated[block : block + 4096]
-        inside = (at[None, :] >= starts[:, None]) & (at[None, :] < stops[:, None])
-        repeats += (inside & (previous[at][None, :] >= starts[:, None])).sum(axis=1)
-    distinct = (stops - starts) - repeats
-    keep: npt.NDArray[np.bool_] = 2 * distinct >= stops - starts
-    return keep
 
 
 def _distinct(alignments: list[Alignment]) -> list[Alignment]:
@@ -297,7 +339,7 @@ def _same_source(match: Match, sources: Mapping[str, str | None]) -> bool:
 
 def _assemble(
     docs: Sequence[Document],
-    tokens: Sequence[Tokens],
+    store: TokenStore,
     near: _NearDuplicates,
     found: _PassageWork,
     opts: ScanOptions,
@@ -335,22 +377,23 @@ def _assemble(
         DocumentInfo(
             id=d.id,
             chars=len(d.text),
-            words=len(t),
+            words=words,
             source=d.source,
             published=d.published,
             title=d.title,
             url=d.url,
         )
-        for d, t in zip(docs, tokens, strict=True)
+        for d, words in zip(docs, store.words.tolist(), strict=True)
     )
     stats = ScanStats(
         documents=len(docs),
-        empty_documents=sum(1 for t in tokens if len(t) == 0),
+        empty_documents=int((store.words == 0).sum()),
         shingles=near.shingles,
         duplicate_candidates=near.candidates,
         window_candidates=found.window_candidates,
         regions_aligned=found.regions,
         capped_buckets=near.capped + found.capped,
+        capped_documents=found.capped_documents,
     )
     return ScanResult(
         documents=infos,

@@ -130,3 +130,41 @@ def _groups(starts: I64, stops: I64, gap: int) -> list[I64]:
     if current:
         groups.append(np.array(current, dtype=np.int64))
     return groups
+
+
+def cap_partners(
+    a_docs: I64, b_docs: I64, left: I64, right: I64, n_docs: int, limit: int
+) -> tuple[I64, I64, int]:
+    """Keep the candidate window pairs of document pairs within each document's ``limit`` partners.
+
+    ``a_docs[k] < b_docs[k]`` are the documents of window pair ``(left[k], right[k])``.
+    A document's partners are ranked by how many candidate window pairs they share
+    with it (more first; ties: the lower document index), and a document pair is kept
+    when each of its two documents ranks the other within its first ``limit``. Returns
+    the kept ``left``, ``right`` and how many documents had more than ``limit`` partners.
+
+    >>> d = np.array([0, 0, 0, 1]), np.array([1, 2, 2, 2])
+    >>> kept = cap_partners(*d, np.arange(4), np.arange(4), 3, 1)
+    >>> kept[0].tolist(), kept[2]
+    ([1, 2], 3)
+    """
+    codes, inverse, counts = np.unique(
+        a_docs * np.int64(n_docs) + b_docs, return_inverse=True, return_counts=True
+    )
+    pair_a, pair_b = codes // n_docs, codes % n_docs
+    partners = np.bincount(pair_a, minlength=n_docs) + np.bincount(pair_b, minlength=n_docs)
+    capped = int((partners > limit).sum())
+    if capped == 0:
+        return left, right, 0
+    # Each pair seen from both of its documents: rank partners per document.
+    doc = np.concatenate((pair_a, pair_b))
+    other = np.concatenate((pair_b, pair_a))
+    weight = np.concatenate((counts, counts))
+    order = np.lexsort((other, -weight, doc))
+    first_of_doc = np.searchsorted(doc[order], doc[order], side="left")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - first_of_doc
+    n_pairs = len(codes)
+    kept_pairs = (rank[:n_pairs] < limit) & (rank[n_pairs:] < limit)
+    keep = kept_pairs[inverse]
+    return left[keep], right[keep], capped

@@ -152,6 +152,7 @@ EXPECTED: dict[str, Any] = {
         "window_candidates": 12,
         "regions_aligned": 2,
         "capped_buckets": 0,
+        "capped_documents": 0,
     },
 }
 

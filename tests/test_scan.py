@@ -303,7 +303,7 @@ def test_progress_reports_each_stage_up_to_its_total() -> None:
     docs = [Document(f"d{i}", "\n\n".join(WIRE if i % 2 else OTHER)) for i in range(6)]
     scan(docs, progress=lambda stage, done, total: calls.append((stage, done, total)))
     stages = {stage for stage, _, _ in calls}
-    assert stages == {"tokenize", "align"}
+    assert stages == {"tokenize", "lsh", "align"}
     for stage in stages:
         seen = [(done, total) for s, done, total in calls if s == stage]
         assert [d for d, _ in seen] == sorted(d for d, _ in seen)
@@ -311,11 +311,14 @@ def test_progress_reports_each_stage_up_to_its_total() -> None:
     assert ("tokenize", 6, 6) in calls
 
 
-def test_batched_band_keys_give_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chunked_work_on_two_processes_gives_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
     docs = list(dedup.read_documents(EXAMPLES))
-    whole = scan(docs)
-    monkeypatch.setattr(sys.modules["dedup.scan"], "_KEY_BATCH_ROWS", 7)  # dedup.scan is the function
-    assert scan(docs) == whole
+    whole = scan(docs, options=ScanOptions(jobs=1))
+    module = sys.modules["dedup.scan"]  # dedup.scan is the function
+    monkeypatch.setattr(module, "_CHUNK_DOCUMENTS", 2)
+    monkeypatch.setattr(module, "_CHUNK_GROUPS", 1)
+    assert scan(docs, options=ScanOptions(jobs=2)) == whole
+    assert scan(docs, options=ScanOptions(jobs=1)) == whole
     assert whole.matches
 
 
@@ -330,7 +333,7 @@ def test_vectorised_repetition_check_equals_checking_each_window(
 ) -> None:
     import numpy as np
 
-    from dedup.scan import _informative
+    from dedup.prepare import informative
     from dedup.shingle import is_repetitive
     from dedup.windows import cut
 
@@ -339,7 +342,7 @@ def test_vectorised_repetition_check_equals_checking_each_window(
     expected = [
         not is_repetitive(shingles[a:b]) for a, b in zip(starts.tolist(), stops.tolist(), strict=True)
     ]
-    assert _informative(shingles, starts, stops).tolist() == expected
+    assert informative(shingles, starts, stops).tolist() == expected
 
 
 @pytest.mark.parametrize("between", ["", "The council met again on Tuesday.\n\n"])

@@ -6,7 +6,13 @@ child dies before reporting. A child that passes its time limit is stopped, and 
 last progress it reported is kept. A child's address space is capped (``--memory-limit``)
 so a runaway scan fails with MemoryError instead of exhausting a shared machine. The
 scan is timed after the corpus is generated; the default ``ScanOptions`` are used
-(document and passage level, alignment, clustering).
+(document and passage level, alignment, clustering; ``jobs``: every usable core).
+
+Memory: the scan process's own peak RSS (``peak_rss_mb``), its largest worker's, and
+the peak of the proportional set size summed over the scan process and its workers,
+sampled every 0.2 s (``peak_pss_with_workers_mb``). Forked workers map the parent's
+pages copy-on-write, so their RSS counts pages the parent holds too; PSS shares each
+page out. The target is judged on the larger of the parent's peak RSS and that sum.
 """
 
 from __future__ import annotations
@@ -84,7 +90,7 @@ def run(
     Once a size fails or times out, larger ones are skipped: they would too. Growth is
     reported from the smallest size to every larger one that finished.
     """
-    chosen = sorted(sizes) if sizes else ([500, 2_000] if quick else [10_000, 30_000, 100_000])
+    chosen = sorted(sizes) if sizes else ([500, 2_000] if quick else [10_000, 100_000])
     runs: list[Json] = []
     for n in chosen:
         if runs and runs[-1]["status"] != "ok":
@@ -95,9 +101,12 @@ def run(
             ["--documents", str(n), "--seed", str(CORPUS_SEED)], timeout=timeout, memory_gib=memory_gib
         )
         report["size"] = n
+        if "peak_rss_mb" in report:
+            report["memory_mb"] = max(report["peak_rss_mb"], report["peak_pss_with_workers_mb"])
         print(
             f"  {n:>7,}: {report['status']}, scan {report.get('scan_s')} s,"
-            f" peak RSS {report['child_peak_rss_mb']:,.0f} MiB",
+            f" peak RSS {report['child_peak_rss_mb']:,.0f} MiB"
+            f" (with workers, PSS: {report.get('peak_pss_with_workers_mb', 0):,.0f} MiB)",
             flush=True,
         )
         runs.append(report)
@@ -124,7 +133,7 @@ def run(
         "machine": machine(),
         "input": {
             "corpus_seed": CORPUS_SEED,
-            "options": "ScanOptions() defaults",
+            "options": "ScanOptions() defaults (jobs: every usable core)",
             "timeout_s": timeout,
             "memory_limit_gib": memory_gib,
         },
@@ -140,11 +149,15 @@ def _targets(runs: Sequence[Json], memory_gib: float) -> list[Json]:
     small, large = runs[0], runs[-1]
     n = f"{large['size']:,}"
     ok = large["status"] == "ok"
-    rss_gib = large["child_peak_rss_mb"] / 1024 if "child_peak_rss_mb" in large else None
+    measured = large.get("memory_mb", large.get("child_peak_rss_mb"))
+    rss_gib = measured / 1024 if measured is not None else None
     # A scan stopped at the memory limit certainly needed more than 4 GiB, though its true peak is unknown.
     hit_limit = rss_gib is not None and rss_gib > 0.95 * memory_gib
     rss = target(
-        f"peak RSS of the {n}-article scan, GiB", rss_gib if ok or hit_limit else None, 4, at_most=True
+        f"peak memory of the {n}-article scan (RSS, or PSS with workers), GiB",
+        rss_gib if ok or hit_limit else None,
+        4,
+        at_most=True,
     )
     if hit_limit and not ok:
         rss["value"] = f"> {rss_gib:.1f} (stopped at the {memory_gib:g} GiB limit)"

@@ -12,12 +12,15 @@ profiler's overhead).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import gc
 import json
+import os
 import pstats
 import resource
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,6 +28,7 @@ from typing import Any
 
 import dedup
 from benchmarks.corpus import generate
+from dedup.parallel import usable_cpus
 
 
 class _Progress:
@@ -47,13 +51,18 @@ class _Progress:
             print(json.dumps(event), file=sys.stderr, flush=True)
 
     def stages(self, wall: float) -> dict[str, float | None]:
-        """Seconds per stage, from the times the progress callback was first and last called."""
+        """Seconds per stage, from the times the progress callback was first and last called.
+
+        "tokenize" is the per-document work (tokens, document signatures, window band
+        keys); "near_duplicates" runs from its end to the passage LSH's start.
+        """
         tokenized = self.last.get("tokenize", 0.0)
-        align_start = self.first.get("align")
-        align_end = self.last.get("align")
+        lsh_start, lsh_end = self.first.get("lsh"), self.last.get("lsh")
+        align_start, align_end = self.first.get("align"), self.last.get("align")
         return {
-            "tokenize": round(tokenized, 2),
-            "signatures_and_lsh": round((align_start if align_start is not None else wall) - tokenized, 2),
+            "tokenize_sign_window": round(tokenized, 2),
+            "near_duplicates": None if lsh_start is None else round(lsh_start - tokenized, 2),
+            "window_lsh": None if lsh_start is None or lsh_end is None else round(lsh_end - lsh_start, 2),
             "align": None if align_start is None or align_end is None else round(align_end - align_start, 2),
             "assemble": round(wall - (align_end if align_end is not None else tokenized), 2),
         }
@@ -74,10 +83,72 @@ def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+class _TreeMemory:
+    """Samples the proportional set size (PSS) of this process and its workers every 0.2 s.
+
+    PSS splits each shared page among the processes mapping it, so the sum over the
+    process tree is the memory the scan really holds, where RSS would count the pages
+    forked workers share with the parent once per worker. Linux only (0 elsewhere).
+    """
+
+    def __init__(self) -> None:
+        self.peak_kib = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> _TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.2):
+            self.peak_kib = max(self.peak_kib, sum(_pss_kib(pid) for pid in _tree(os.getpid())))
+
+    @property
+    def peak_mb(self) -> float:
+        return round(self.peak_kib / 1024, 1)
+
+
+def _tree(pid: int) -> list[int]:
+    """pid and its descendants (Linux /proc; just pid elsewhere)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            with contextlib.suppress(OSError):
+                todo.extend(int(child) for child in task.read_text().split())
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _worker_peak_rss_mb() -> float:
+    """Largest peak RSS of any finished worker process, in MiB.
+
+    A forked worker's RSS counts the parent's pages it touched (shared, copy-on-write)
+    as well as its own, so parent + worker overstates the memory the scan used.
+    """
+    return round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+
+
 def _profile(documents: list[dedup.Document], path: Path, top: int) -> dict[str, Any]:
+    """cProfile of a one-process scan (workers would hide their time from the profiler)."""
     profiler = cProfile.Profile()
     start = time.perf_counter()
-    profiler.runcall(dedup.scan, documents)
+    profiler.runcall(dedup.scan, documents, options=dedup.ScanOptions(jobs=1))
     wall = time.perf_counter() - start
     stats = pstats.Stats(profiler)
     rows: dict[str, list[dict[str, Any]]] = {}
@@ -116,6 +187,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--memory-limit", type=float, default=None, help="cap the address space, GiB")
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes (default: every core)")
     args = parser.parse_args(argv)
     if args.memory_limit is not None:
         limit = int(args.memory_limit * 2**30)
@@ -140,7 +212,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     start = time.perf_counter()
     progress = _Progress(start)
-    result = dedup.scan(documents, progress=progress)
+    options = dedup.ScanOptions(jobs=args.jobs)
+    with _TreeMemory() as memory:
+        result = dedup.scan(documents, options=options, progress=progress)
     wall = time.perf_counter() - start
     stats = result.stats
     print(
@@ -155,12 +229,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "rss_after_input_mb": input_rss,
                 "peak_rss_before_scan_mb": input_peak,
                 "peak_rss_mb": _peak_rss_mb(),
+                "worker_peak_rss_mb": _worker_peak_rss_mb(),
+                "peak_pss_with_workers_mb": memory.peak_mb,
+                "jobs": options.jobs if options.jobs is not None else usable_cpus(),
                 "stats": {
                     "shingles": stats.shingles,
                     "duplicate_candidates": stats.duplicate_candidates,
                     "window_candidates": stats.window_candidates,
                     "regions_aligned": stats.regions_aligned,
                     "capped_buckets": stats.capped_buckets,
+                    "capped_documents": stats.capped_documents,
                 },
                 "found": {
                     "duplicates": len(result.duplicates),

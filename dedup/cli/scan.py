@@ -59,6 +59,27 @@ _OPTION_FIELDS = frozenset(f.name for f in dataclasses.fields(ScanOptions))
     type=click.Path(dir_okay=False),
     help="Also compare with the documents of this index (dedup index add) the batch may share text with.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1, max=1024),
+    default=None,
+    help="Worker processes (default: every usable core). Never changes the result.",
+)
+@click.option(
+    "--max-bucket-size",
+    type=click.IntRange(min=2),
+    default=ScanOptions().max_bucket_size,
+    show_default=True,
+    help="LSH buckets with more members link each to the first one only (counted: capped_buckets).",
+)
+@click.option(
+    "--max-document-pairs",
+    type=click.IntRange(min=1),
+    default=ScanOptions().max_document_pairs,
+    show_default=True,
+    help="A document is aligned with at most this many others, those sharing most (capped_documents).",
+)
 @scan_options
 @reader_options
 @click.pass_context
@@ -89,7 +110,12 @@ def scan_command(
     """
     _check_output(fmt, output)
     problems = ProblemPrinter()
-    options = build_options(kwargs)
+    options = dataclasses.replace(
+        build_options(kwargs),
+        jobs=kwargs["jobs"],
+        max_bucket_size=kwargs["max_bucket_size"],
+        max_document_pairs=kwargs["max_document_pairs"],
+    )
     documents = read(paths, kwargs, problems)
     if not documents:
         raise InputError(", ".join(paths), None, "no documents to scan")
@@ -110,6 +136,7 @@ def scan_command(
                 if report_path is not None:  # the archive documents' texts, for the side-by-side view
                     stored = index.store.get([d.id for d in result.documents if d.id not in texts])
                     texts.update((s.document.id, s.document.text) for s in stored)
+    _report_limits(result.stats.capped_buckets, result.stats.capped_documents, options)
     if report_path is not None:
         with output_stream(report_path) as page:
             write_scan_report(result, texts, page, title=f"dedup scan {' '.join(paths)}")
@@ -127,3 +154,21 @@ def _check_output(fmt: str, output: str | None) -> None:
         raise click.UsageError("--format parquet writes one file per table: give a folder with -o DIR")
     if fmt != "parquet" and output not in (None, "-") and Path(str(output)).is_dir():
         raise click.UsageError(f"{output}: is a folder; give a file name with -o (or --format parquet)")
+
+
+def _report_limits(capped_buckets: int, capped_documents: int, options: ScanOptions) -> None:
+    """One line on stderr when a limit cut work short, so a stock phrase's cost is never silent."""
+    hit = []
+    if capped_buckets:
+        hit.append(
+            f"{capped_buckets:,} LSH buckets had more than {options.max_bucket_size} members and were"
+            " linked to their first member only (--max-bucket-size)"
+        )
+    if capped_documents:
+        hit.append(
+            f"{capped_documents:,} documents had passage candidates in more than"
+            f" {options.max_document_pairs} others and were aligned with those sharing most"
+            " (--max-document-pairs)"
+        )
+    if hit:
+        click.echo(f"dedup: limits reached: {'; '.join(hit)}", err=True)

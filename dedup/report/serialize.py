@@ -118,6 +118,7 @@ def _stats(stats: ScanStats) -> dict[str, Any]:
         "window_candidates": stats.window_candidates,
         "regions_aligned": stats.regions_aligned,
         "capped_buckets": stats.capped_buckets,
+        "capped_documents": stats.capped_documents,
     }
 
 
@@ -170,6 +171,7 @@ def _read_stats(data: Mapping[str, Any]) -> ScanStats:
         window_candidates=data["window_candidates"],
         regions_aligned=data["regions_aligned"],
         capped_buckets=data["capped_buckets"],
+        capped_documents=data.get("capped_documents", 0),
     )
 
 

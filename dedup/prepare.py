@@ -1,0 +1,194 @@
+"""A scan's per-document work: tokens, document signatures, passage windows and their band keys.
+
+Each document is read once, in chunks of documents that can run in worker processes,
+and only arrays come back: token hashes and offsets (not the token strings, which
+take about four times the memory), one signature per document, and the windows'
+band keys. The documents' shingle sets are not kept either: the few candidate pairs
+rebuild theirs from the token hashes to verify them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import cast
+
+import numpy as np
+import numpy.typing as npt
+
+from dedup.hashing import U32, U64, combine_runs
+from dedup.lsh import RECALL_WEIGHTS, band_keys, choose_bands
+from dedup.minhash import Signer
+from dedup.model import Document
+from dedup.normalize import Tokens, tokenize_many
+from dedup.options import ScanOptions
+from dedup.shingle import shingle_sets_many
+from dedup.windows import I64, cut
+
+Offsets = npt.NDArray[np.int32] | npt.NDArray[np.int64]
+
+
+def document_bands(opts: ScanOptions) -> tuple[int, int]:
+    """(bands, rows) of the document-level LSH: the options' own, or chosen for the threshold."""
+    if opts.bands is not None and opts.rows is not None:
+        return opts.bands, opts.rows
+    return choose_bands(opts.threshold, opts.num_perm, **RECALL_WEIGHTS)
+
+
+def passage_bands(opts: ScanOptions) -> tuple[int, int]:
+    """(bands, rows) of the passage-window LSH."""
+    return choose_bands(opts.passage_threshold, opts.passage_num_perm)
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """What a run of consecutive documents leaves behind; token arrays are concatenated.
+
+    ``bounds[i]:bounds[i + 1]`` are document i's tokens in ``hashes``, ``starts`` and
+    ``ends``; window arrays hold every kept window of every document, in document order,
+    with ``owner`` the document's index in the whole scan.
+    """
+
+    first: int
+    bounds: I64
+    hashes: U64
+    starts: Offsets
+    ends: Offsets
+    shingles: I64
+    signatures: U32
+    owner: I64
+    window_start: I64
+    window_stop: I64
+    window_keys: U64
+
+
+def prepare_chunk(work: tuple[Sequence[Document], ScanOptions], span: tuple[int, int]) -> Chunk:
+    """Tokenise, sign and window documents ``span[0]`` .. ``span[1] - 1`` of ``work``'s documents."""
+    docs, opts = work
+    first, stop = span
+    tokens = tokenize_many([docs[i].text for i in range(first, stop)])
+    sets = shingle_sets_many(tokens, opts.shingle_size)
+    signatures = Signer(opts.num_perm, opts.seed).sign_many(sets)
+    owner, w_start, w_stop, keys = _windows(tokens, first, opts) if opts.passages else _no_windows(opts)
+    lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
+    bounds = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    starts: Offsets = _concat([t.starts for t in tokens])
+    ends: Offsets = _concat([t.ends for t in tokens])
+    if len(ends) == 0 or int(ends.max()) < 2**31:
+        starts, ends = starts.astype(np.int32), ends.astype(np.int32)
+    return Chunk(
+        first=first,
+        bounds=bounds,
+        hashes=np.concatenate([t.hashes for t in tokens]) if tokens else np.empty(0, dtype=np.uint64),
+        starts=starts,
+        ends=ends,
+        shingles=np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets)),
+        signatures=signatures,
+        owner=owner,
+        window_start=w_start,
+        window_stop=w_stop,
+        window_keys=keys,
+    )
+
+
+def _concat(arrays: list[I64]) -> I64:
+    return np.concatenate(arrays) if arrays else np.empty(0, dtype=np.int64)
+
+
+def _no_windows(opts: ScanOptions) -> tuple[I64, I64, I64, U64]:
+    empty = np.empty(0, dtype=np.int64)
+    return empty, empty, empty, np.empty((0, passage_bands(opts)[0]), dtype=np.uint64)
+
+
+def _windows(tokens: Sequence[Tokens], first: int, opts: ScanOptions) -> tuple[I64, I64, I64, U64]:
+    """Owner, start, stop and band keys of every informative window of these documents."""
+    signer = Signer(opts.passage_num_perm, opts.seed)
+    bands, rows = passage_bands(opts)
+    k = opts.passage_shingle_size
+    smallest = max(opts.min_passage_words, k)
+    owners, starts, stops, signatures = [], [], [], []
+    for offset, t in enumerate(tokens):
+        if len(t) < smallest:
+            continue
+        shingles: U64 = combine_runs(t.hashes, k)
+        w_starts, w_stops = cut(len(t), window=opts.window, step=opts.step)
+        keep = informative(shingles, w_starts, w_stops - k + 1)
+        if not keep.any():
+            continue
+        w_starts, w_stops = w_starts[keep], w_stops[keep]
+        signatures.append(signer.sign_ranges(shingles, w_starts, w_stops - k + 1))
+        owners.append(np.full(len(w_starts), first + offset, dtype=np.int64))
+        starts.append(w_starts)
+        stops.append(w_stops)
+    if not signatures:
+        return _no_windows(opts)
+    keys = band_keys(np.vstack(signatures), bands, rows)
+    return np.concatenate(owners), np.concatenate(starts), np.concatenate(stops), keys
+
+
+def informative(shingles: U64, starts: I64, stops: I64) -> npt.NDArray[np.bool_]:
+    """Windows that are not repetitive (see ``shingle.is_repetitive``), for all windows at once.
+
+    A window's repeats are the shingles in it whose previous occurrence is also in it;
+    the window is repetitive when repeats exceed half its shingles. Prose repeats few
+    shingles, so the repeats are counted per window only over the few positions that
+    repeat at all.
+    """
+    order = np.argsort(shingles, kind="stable")
+    ordered = shingles[order]
+    previous = np.full(len(shingles), -1, dtype=np.int64)
+    same = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
+    previous[order[same]] = order[same - 1]
+    repeated = np.flatnonzero(previous >= 0)
+    if len(repeated) == 0:
+        return np.ones(len(starts), dtype=bool)
+    repeats = np.zeros(len(starts), dtype=np.int64)
+    for block in range(0, len(repeated), 4096):  # bounds the window x position matrix
+        at = repeated[block : block + 4096]
+        inside = (at[None, :] >= starts[:, None]) & (at[None, :] < stops[:, None])
+        repeats += (inside & (previous[at][None, :] >= starts[:, None])).sum(axis=1)
+    distinct = (stops - starts) - repeats
+    keep: npt.NDArray[np.bool_] = 2 * distinct >= stops - starts
+    return keep
+
+
+class TokenStore:
+    """Every document's token hashes and offsets, kept as the chunks' arrays (never one big copy)."""
+
+    def __init__(self, n_documents: int) -> None:
+        self._chunk_of = np.zeros(n_documents, dtype=np.int64)
+        self._chunks: list[Chunk] = []
+        self.words = np.zeros(n_documents, dtype=np.int64)
+
+    def add(self, chunk: Chunk) -> None:
+        """Keep a chunk's token arrays (its window keys are the caller's to keep or drop)."""
+        n = len(chunk.bounds) - 1
+        self._chunk_of[chunk.first : chunk.first + n] = len(self._chunks)
+        self.words[chunk.first : chunk.first + n] = np.diff(chunk.bounds)
+        self._chunks.append(
+            Chunk(
+                first=chunk.first,
+                bounds=chunk.bounds,
+                hashes=chunk.hashes,
+                starts=chunk.starts,
+                ends=chunk.ends,
+                shingles=chunk.shingles,
+                signatures=np.empty((0, 0), dtype=np.uint32),
+                owner=np.empty(0, dtype=np.int64),
+                window_start=np.empty(0, dtype=np.int64),
+                window_stop=np.empty(0, dtype=np.int64),
+                window_keys=np.empty((0, 0), dtype=np.uint64),
+            )
+        )
+
+    def tokens(self, i: int) -> Tokens:
+        """Document i's token offsets and hashes: what alignment and shingling read.
+
+        The text is not kept here (the documents hold it), so ``forms`` of these tokens are
+        empty strings; nothing in a scan reads them.
+        """
+        chunk = self._chunks[int(self._chunk_of[i])]
+        local = i - chunk.first
+        a, b = int(chunk.bounds[local]), int(chunk.bounds[local + 1])
+        starts, ends = cast(I64, chunk.starts[a:b]), cast(I64, chunk.ends[a:b])  # int32 offsets read alike
+        return Tokens(text="", starts=starts, ends=ends, hashes=chunk.hashes[a:b])

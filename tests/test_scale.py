@@ -1,0 +1,155 @@
+"""Fast paths of a large scan against slow references: spilled LSH bands, worker processes, limits."""
+
+from collections import Counter, defaultdict
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from benchmarks.corpus import generate
+from dedup import Document, ScanOptions, scan
+from dedup.cluster import document_clusters
+from dedup.lsh import SpilledBands, candidate_pairs
+from dedup.model import PassageCluster, Span
+from dedup.parallel import ordered_map
+from dedup.windows import cap_partners
+
+
+def _square_minus(shared: int, item: int) -> int:
+    return item * item - shared
+
+
+def test_ordered_map_on_two_processes_keeps_item_order() -> None:
+    assert list(ordered_map(_square_minus, 1, list(range(40)), jobs=2)) == [i * i - 1 for i in range(40)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    rows=st.lists(st.lists(st.integers(0, 5), min_size=3, max_size=3), min_size=0, max_size=60),
+    max_bucket_size=st.integers(2, 8),
+    batch=st.integers(1, 20),
+)
+def test_spilled_bands_give_the_same_candidates_as_all_keys_in_memory(
+    rows: list[list[int]], max_bucket_size: int, batch: int
+) -> None:
+    keys = np.array(rows, dtype=np.uint64).reshape(-1, 3)
+    expected = candidate_pairs(keys, max_bucket_size=max_bucket_size)
+    with SpilledBands(3) as spill:
+        for start in range(0, len(keys), batch):
+            spill.append(keys[start : start + batch])
+        found = spill.candidate_pairs(max_bucket_size=max_bucket_size)
+    assert found.pairs.tolist() == expected.pairs.tolist()
+    assert found.capped_buckets == expected.capped_buckets
+
+
+def test_spilled_bands_with_groups_keep_exactly_the_pairs_across_groups() -> None:
+    rng = np.random.default_rng(5)
+    keys = rng.integers(0, 30, size=(500, 3), dtype=np.uint64)
+    groups = np.repeat(np.arange(50, dtype=np.int64), 10)
+    every = candidate_pairs(keys, max_bucket_size=25)
+    expected = [[i, j] for i, j in every.pairs.tolist() if groups[i] != groups[j]]
+    with SpilledBands(3) as spill:
+        spill.append(keys)
+        found = spill.candidate_pairs(max_bucket_size=25, groups=groups)
+    assert found.pairs.tolist() == expected
+    assert found.capped_buckets == every.capped_buckets
+
+
+def test_spilled_bands_on_two_processes_equal_one() -> None:
+    rng = np.random.default_rng(3)
+    keys = rng.integers(0, 40, size=(2_000, 4), dtype=np.uint64)
+    with SpilledBands(4) as spill:
+        spill.append(keys)
+        one = spill.candidate_pairs(max_bucket_size=60, jobs=1)
+        two = spill.candidate_pairs(max_bucket_size=60, jobs=2)
+    assert (
+        one.pairs.tolist() == two.pairs.tolist() == candidate_pairs(keys, max_bucket_size=60).pairs.tolist()
+    )
+    assert one.capped_buckets == two.capped_buckets > 0
+
+
+def _cap_partners_reference(a_docs: list[int], b_docs: list[int], limit: int) -> tuple[list[int], int]:
+    """Kept window-pair positions and capped documents, by ranking each document's partners in Python."""
+    weight = Counter(zip(a_docs, b_docs, strict=True))
+    partners: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for (a, b), count in weight.items():
+        partners[a].append((-count, b))
+        partners[b].append((-count, a))
+    allowed = {d: {other for _, other in sorted(p)[:limit]} for d, p in partners.items()}
+    kept = [
+        k for k, (a, b) in enumerate(zip(a_docs, b_docs, strict=True)) if b in allowed[a] and a in allowed[b]
+    ]
+    return kept, sum(1 for p in partners.values() if len(p) > limit)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    pairs=st.lists(
+        st.tuples(st.integers(0, 8), st.integers(0, 8)).filter(lambda p: p[0] < p[1]), max_size=60
+    ),
+    limit=st.integers(1, 5),
+)
+def test_cap_partners_equals_ranking_each_documents_partners(
+    pairs: list[tuple[int, int]], limit: int
+) -> None:
+    a_docs = np.array([a for a, _ in pairs], dtype=np.int64)
+    b_docs = np.array([b for _, b in pairs], dtype=np.int64)
+    positions = np.arange(len(pairs), dtype=np.int64)
+    left, right, capped = cap_partners(a_docs, b_docs, positions, positions + 100, 9, limit)
+    kept, expected_capped = _cap_partners_reference(a_docs.tolist(), b_docs.tolist(), limit)
+    assert left.tolist() == kept
+    assert right.tolist() == [k + 100 for k in kept]
+    assert capped == expected_capped
+
+
+def test_document_clusters_list_each_passage_under_its_first_documents_cluster() -> None:
+    def passage(*doc_ids: str) -> PassageCluster:
+        return PassageCluster(tuple(Span(d, 0, 5) for d in doc_ids), "words")
+
+    passages = [passage("a", "b"), passage("c", "d"), passage("b", "e"), passage("d", "f")]
+    links = [("a", "b"), ("c", "d"), ("b", "e"), ("d", "f")]
+    clusters = document_clusters(links, passages, {}, {})
+    for c in clusters:  # the quadratic reference: every passage tested against every cluster
+        members = set(c.doc_ids)
+        assert c.passages == tuple(i for i, p in enumerate(passages) if p.spans[0].doc_id in members)
+    assert [c.passages for c in clusters] == [(0, 2), (1, 3)]
+
+
+STOCK = (
+    "The council said the tidal barrier would protect the harbour district from the winter storms "
+    "that flooded forty homes last year, and that work would begin in the spring."
+)
+
+
+def _stock_phrase_corpus(n: int) -> list[Document]:
+    filler = generate(n, seed=3)
+    return [Document(f"s{i:03d}", f"{d.text}\n\n{STOCK}") for i, d in enumerate(filler)]
+
+
+def test_a_stock_phrase_in_every_document_is_capped_per_document_and_counted() -> None:
+    docs = _stock_phrase_corpus(30)
+    free = scan(docs, options=ScanOptions(keep_boilerplate=True))
+    assert free.stats.capped_documents == 0
+    pairs_free = {(m.a.doc_id, m.b.doc_id) for m in free.matches}
+    assert len(pairs_free) >= 30 * 29 // 2  # the phrase links every pair
+    capped = scan(docs, options=ScanOptions(keep_boilerplate=True, max_document_pairs=4))
+    assert capped.stats.capped_documents == 30
+    pairs_capped = {(m.a.doc_id, m.b.doc_id) for m in capped.matches}
+    per_doc = Counter(d for pair in pairs_capped for d in pair)
+    assert max(per_doc.values()) <= 4
+    assert pairs_capped <= pairs_free  # capping drops work, never invents a match
+
+
+def test_scan_with_chunks_on_two_processes_equals_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    docs = generate(300, seed=9)
+    one = scan(docs, options=ScanOptions(jobs=1))
+    module = sys.modules["dedup.scan"]
+    monkeypatch.setattr(module, "_CHUNK_DOCUMENTS", 37)
+    monkeypatch.setattr(module, "_CHUNK_GROUPS", 5)
+    two = scan(docs, options=ScanOptions(jobs=2))
+    assert two == one
+    assert one.matches
+    assert one.duplicates
