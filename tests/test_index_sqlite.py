@@ -271,11 +271,23 @@ with Index.open({str(path)!r}, create=False) as index:
         seen.append(stats.documents)
         assert (stats.documents - 40) % 50 == 0, stats.documents  # whole batches only
         index.check({draft!r})
+        if len(seen) == 1:
+            print("ready", flush=True)
         if stats.documents == 840:
             break
         time.sleep(0.01)
 print(len(seen), sorted(set(seen)))
 """
+    reader = subprocess.Popen(
+        [sys.executable, "-c", reader_script],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # The writers start once the reader has read: otherwise they may be done before it starts.
+    assert reader.stdout is not None
+    assert reader.stdout.readline() == "ready\n"
     writers = [
         subprocess.Popen(
             dedup_command("index", "add", str(path), str(p), "-q", "--batch-size", "50"),
@@ -285,13 +297,6 @@ print(len(seen), sorted(set(seen)))
         )
         for p in inputs
     ]
-    reader = subprocess.Popen(
-        [sys.executable, "-c", reader_script],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
     results = [w.communicate(timeout=120) for w in writers]
     out, err = reader.communicate(timeout=120)
     for w, (_, werr) in zip(writers, results, strict=True):
