@@ -13,6 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -185,15 +186,21 @@ class SpilledBands:
     Passage windows are many (about 130 per article): holding all their band keys takes
     8 bytes x bands per window, 2.2 GB for 100,000 articles. Spilled, memory holds one
     band's keys at a time (per worker), and the answer is ``candidate_pairs`` of all
-    keys at once. Use as a context manager; the files are removed on exit.
+    keys at once. Keys stay in memory until they pass ``memory_bytes``, so a small scan
+    (``compare``, an index check) touches no file. Use as a context manager; the files
+    are removed on exit.
     """
 
-    def __init__(self, bands: int, *, directory: str | None = None) -> None:
+    def __init__(self, bands: int, *, directory: str | None = None, memory_bytes: int = 1 << 26) -> None:
         self.bands = bands
         self.rows = 0
-        self._dir = tempfile.TemporaryDirectory(prefix="dedup-bands-", dir=directory)
-        self._paths = [Path(self._dir.name) / f"band-{band}.u64" for band in range(bands)]
-        self._files = [path.open("wb") for path in self._paths]
+        self._directory = directory
+        self._memory_bytes = memory_bytes
+        self._held: list[U64] = []
+        self._held_bytes = 0
+        self._dir: tempfile.TemporaryDirectory[str] | None = None
+        self._paths: list[Path] = []
+        self._files: list[BinaryIO] = []
 
     def __enter__(self) -> SpilledBands:
         return self
@@ -205,12 +212,33 @@ class SpilledBands:
         """Add rows: ``keys`` has shape (rows, bands)."""
         if keys.shape[1] != self.bands:
             raise ValueError(f"keys have {keys.shape[1]} bands, this spill holds {self.bands}")
+        self.rows += keys.shape[0]
+        if not self._files and self._held_bytes + keys.nbytes <= self._memory_bytes:
+            self._held.append(keys)
+            self._held_bytes += keys.nbytes
+            return
+        if not self._files:
+            self._dir = tempfile.TemporaryDirectory(prefix="dedup-bands-", dir=self._directory)
+            self._paths = [Path(self._dir.name) / f"band-{band}.u64" for band in range(self.bands)]
+            self._files = [path.open("wb") for path in self._paths]
+            held, self._held, self._held_bytes = self._held, [], 0
+            for block in held:
+                self._write(block)
+        self._write(keys)
+
+    def _write(self, keys: U64) -> None:
         for band, file in enumerate(self._files):
             file.write(np.ascontiguousarray(keys[:, band]).tobytes())
-        self.rows += keys.shape[0]
+
+    @property
+    def spilled(self) -> bool:
+        """True once the keys went to disk."""
+        return bool(self._files)
 
     def band(self, band: int) -> U64:
         """Every row's key in one band."""
+        if not self._files:
+            return np.concatenate([k[:, band] for k in self._held]) if self._held else np.empty(0, np.uint64)
         self._files[band].flush()
         column: U64 = np.fromfile(self._paths[band], dtype=np.uint64)
         return column
@@ -239,7 +267,9 @@ class SpilledBands:
         """Close and remove the files."""
         for file in self._files:
             file.close()
-        self._dir.cleanup()
+        if self._dir is not None:
+            self._dir.cleanup()
+        self._held, self._files, self._dir = [], [], None
 
 
 def _spilled_band(work: tuple[SpilledBands, int, I64 | None], band: int) -> tuple[I64, int]:

@@ -1,6 +1,7 @@
 """Fast paths of a large scan against slow references: spilled LSH bands, worker processes, limits."""
 
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -35,10 +36,11 @@ def test_spilled_bands_give_the_same_candidates_as_all_keys_in_memory(
 ) -> None:
     keys = np.array(rows, dtype=np.uint64).reshape(-1, 3)
     expected = candidate_pairs(keys, max_bucket_size=max_bucket_size)
-    with SpilledBands(3) as spill:
+    with SpilledBands(3, memory_bytes=8 * 3 * 7) as spill:  # the first seven rows stay in memory
         for start in range(0, len(keys), batch):
             spill.append(keys[start : start + batch])
         found = spill.candidate_pairs(max_bucket_size=max_bucket_size)
+        assert spill.spilled == (len(keys) > 7)
     assert found.pairs.tolist() == expected.pairs.tolist()
     assert found.capped_buckets == expected.capped_buckets
 
@@ -59,8 +61,9 @@ def test_spilled_bands_with_groups_keep_exactly_the_pairs_across_groups() -> Non
 def test_spilled_bands_on_two_processes_equal_one() -> None:
     rng = np.random.default_rng(3)
     keys = rng.integers(0, 40, size=(2_000, 4), dtype=np.uint64)
-    with SpilledBands(4) as spill:
+    with SpilledBands(4, memory_bytes=0) as spill:
         spill.append(keys)
+        assert spill.spilled
         one = spill.candidate_pairs(max_bucket_size=60, jobs=1)
         two = spill.candidate_pairs(max_bucket_size=60, jobs=2)
     assert (
@@ -153,3 +156,36 @@ def test_scan_with_chunks_on_two_processes_equals_one_process(monkeypatch: pytes
     assert two == one
     assert one.matches
     assert one.duplicates
+
+
+def test_ctrl_c_during_a_scan_on_two_workers_says_one_line_and_leaves_no_file(tmp_path: Path) -> None:
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = tmp_path / "big.jsonl"
+    source.write_text(
+        "".join(json.dumps({"id": d.id, "text": d.text}) + "\n" for d in generate(8_000, seed=2)),
+        encoding="utf-8",
+    )
+    target = tmp_path / "out.json"
+    # As in a terminal: Ctrl-C is not ignored (a background shell job ignores it) and
+    # reaches the scan's whole process group, workers included.
+    restore_ctrl_c = "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler)"
+    command = [*("scan", str(source), "--jobs", "2", "-q", "--format", "json", "-o", str(target))]
+    scan_process = subprocess.Popen(
+        [sys.executable, "-c", f"{restore_ctrl_c}; from dedup.cli import main; sys.exit(main())", *command],
+        cwd=Path(__file__).resolve().parents[1],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    time.sleep(2.5)  # reading and the first chunks: the whole scan takes over ten seconds
+    os.killpg(scan_process.pid, signal.SIGINT)  # what Ctrl-C sends: the whole foreground group
+    _, err = scan_process.communicate(timeout=60)
+    assert scan_process.returncode == 130
+    assert err.strip() == "dedup: interrupted; no output file was written"
+    assert not target.exists()
