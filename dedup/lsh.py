@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -121,33 +121,46 @@ def candidate_pairs(
 
 
 def _band_codes(
-    column: U64, members_all: I64, n: int, max_bucket_size: int, groups: I64 | None = None
+    column: U64,
+    members_all: I64 | None,
+    n: int,
+    max_bucket_size: int,
+    groups: npt.NDArray[np.integer[Any]] | None = None,
 ) -> tuple[I64, int]:
     """Pairs ``i * n + j`` (``i < j``) of rows sharing a key in one band, and its capped buckets.
 
-    Each row has one key per band, so no pair occurs twice within a band. With
-    ``groups``, pairs of rows in the same group are dropped here, before they pile up.
+    Row ``k`` of ``column`` is row ``members_all[k]`` (``k`` itself when None). Each
+    row has one key per band, so no pair occurs twice within a band. With ``groups``,
+    pairs of rows in the same group are dropped here, before they pile up.
     """
     if len(column) < 2:
         return np.empty(0, dtype=np.int64), 0
     order = np.argsort(column)  # unstable, three times faster than a stable sort of uint64
     sorted_keys = column[order]
-    members = members_all[order]
-    boundaries = np.flatnonzero(np.diff(sorted_keys)) + 1
-    starts = np.concatenate(([0], boundaries))
-    sizes = np.diff(np.concatenate((starts, [len(sorted_keys)])))
-    # Put each shared bucket's members in row order, as a stable sort would have: one
-    # sort of (bucket, row) codes over the few rows that share a key at all.
-    bucket_of = np.repeat(np.arange(len(starts), dtype=np.int64), sizes)
-    shared_rows = np.flatnonzero(sizes[bucket_of] >= 2)
-    ordered = np.sort(bucket_of[shared_rows] * np.int64(n) + members[shared_rows])
-    members[shared_rows] = ordered % n
+    same_as_next = sorted_keys[1:] == sorted_keys[:-1]
+    del sorted_keys
+    # Only rows in buckets of two or more go on: a small share of the rows, so memory
+    # holds a few arrays of all rows (13 million windows at 100k articles), not eight.
+    shared = np.zeros(len(column), dtype=bool)
+    shared[1:] |= same_as_next
+    shared[:-1] |= same_as_next
+    positions = np.flatnonzero(shared)
+    del shared
+    opens = np.ones(len(positions), dtype=bool)
+    opens[1:] = ~same_as_next[positions[1:] - 1]
+    del same_as_next
+    members = order[positions] if members_all is None else members_all[order[positions]]
+    del order
+    # Each bucket's members in row order, as a stable sort would have put them.
+    bucket = np.cumsum(opens) - 1
+    members = np.sort(bucket * np.int64(n) + members) % n
+    starts = np.flatnonzero(opens)
+    sizes = np.diff(np.append(starts, len(positions)))
     found: list[I64] = []
     capped = 0
-    shared = np.flatnonzero(sizes >= 2)
-    shared = shared[np.argsort(sizes[shared], kind="stable")]  # buckets by size, then position
-    size_bounds = np.flatnonzero(np.diff(sizes[shared])) + 1
-    for same_size in np.split(shared, size_bounds) if len(shared) else []:
+    by_size = np.argsort(sizes, kind="stable")  # buckets by size, then position
+    size_bounds = np.flatnonzero(np.diff(sizes[by_size])) + 1
+    for same_size in np.split(by_size, size_bounds) if len(by_size) else []:
         # One pass per distinct size over only that size's buckets: selecting them with
         # ``sizes == size`` over every bucket made this quadratic in the number of rows.
         size = int(sizes[same_size[0]])
@@ -244,7 +257,7 @@ class SpilledBands:
         return column
 
     def candidate_pairs(
-        self, *, max_bucket_size: int = 200, jobs: int = 1, groups: I64 | None = None
+        self, *, max_bucket_size: int = 200, jobs: int = 1, groups: npt.NDArray[np.integer[Any]] | None = None
     ) -> Candidates:
         """``candidate_pairs`` of every row appended, band by band (bands on up to ``jobs`` processes).
 
@@ -272,8 +285,9 @@ class SpilledBands:
         self._held, self._files, self._dir = [], [], None
 
 
-def _spilled_band(work: tuple[SpilledBands, int, I64 | None], band: int) -> tuple[I64, int]:
+def _spilled_band(
+    work: tuple[SpilledBands, int, npt.NDArray[np.integer[Any]] | None], band: int
+) -> tuple[I64, int]:
     spill, max_bucket_size, groups = work
     column = spill.band(band)
-    rows = np.arange(len(column), dtype=np.int64)
-    return _band_codes(column, rows, len(column), max_bucket_size, groups)
+    return _band_codes(column, None, len(column), max_bucket_size, groups)

@@ -14,7 +14,7 @@ from dedup.cluster import document_clusters
 from dedup.lsh import SpilledBands, candidate_pairs
 from dedup.model import PassageCluster, Span
 from dedup.parallel import ordered_map
-from dedup.windows import cap_partners
+from dedup.windows import Region, cap_partners, merge_regions
 
 
 def _square_minus(shared: int, item: int) -> int:
@@ -72,17 +72,17 @@ def test_spilled_bands_on_two_processes_equal_one() -> None:
     assert one.capped_buckets == two.capped_buckets > 0
 
 
-def _cap_partners_reference(a_docs: list[int], b_docs: list[int], limit: int) -> tuple[list[int], int]:
-    """Kept window-pair positions and capped documents, by ranking each document's partners in Python."""
-    weight = Counter(zip(a_docs, b_docs, strict=True))
+def _cap_partners_reference(
+    window_pairs: list[tuple[int, int]], limit: int
+) -> tuple[set[tuple[int, int]], int]:
+    """Kept document pairs and capped documents, by ranking each document's partners in Python."""
+    weight = Counter(window_pairs)
     partners: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (a, b), count in weight.items():
         partners[a].append((-count, b))
         partners[b].append((-count, a))
     allowed = {d: {other for _, other in sorted(p)[:limit]} for d, p in partners.items()}
-    kept = [
-        k for k, (a, b) in enumerate(zip(a_docs, b_docs, strict=True)) if b in allowed[a] and a in allowed[b]
-    ]
+    kept = {(a, b) for a, b in weight if b in allowed[a] and a in allowed[b]}
     return kept, sum(1 for p in partners.values() if len(p) > limit)
 
 
@@ -96,13 +96,17 @@ def _cap_partners_reference(a_docs: list[int], b_docs: list[int], limit: int) ->
 def test_cap_partners_equals_ranking_each_documents_partners(
     pairs: list[tuple[int, int]], limit: int
 ) -> None:
-    a_docs = np.array([a for a, _ in pairs], dtype=np.int64)
-    b_docs = np.array([b for _, b in pairs], dtype=np.int64)
-    positions = np.arange(len(pairs), dtype=np.int64)
-    left, right, capped = cap_partners(a_docs, b_docs, positions, positions + 100, 9, limit)
-    kept, expected_capped = _cap_partners_reference(a_docs.tolist(), b_docs.tolist(), limit)
-    assert left.tolist() == kept
-    assert right.tolist() == [k + 100 for k in kept]
+    weights = Counter(pairs)
+    distinct = sorted(weights)
+    keep, capped = cap_partners(
+        np.array([a for a, _ in distinct], dtype=np.int64),
+        np.array([b for _, b in distinct], dtype=np.int64),
+        np.array([weights[p] for p in distinct], dtype=np.int64),
+        9,
+        limit,
+    )
+    expected, expected_capped = _cap_partners_reference(pairs, limit)
+    assert {p for p, kept in zip(distinct, keep.tolist(), strict=True) if kept} == expected
     assert capped == expected_capped
 
 
@@ -189,3 +193,57 @@ def test_ctrl_c_during_a_scan_on_two_workers_says_one_line_and_leaves_no_file(tm
     assert scan_process.returncode == 130
     assert err.strip() == "dedup: interrupted; no output file was written"
     assert not target.exists()
+
+
+def _merge_regions_reference(
+    a_starts: np.ndarray,
+    a_stops: np.ndarray,
+    b_starts: np.ndarray,
+    b_stops: np.ndarray,
+    gap: int,
+    margin: int,
+) -> list[Region]:
+    """The earlier numpy merge: stable argsort per grouping, groups as index arrays."""
+
+    def groups(starts: np.ndarray, stops: np.ndarray) -> list[np.ndarray]:
+        found: list[np.ndarray] = []
+        current: list[int] = []
+        reach = -1
+        for i in np.argsort(starts, kind="stable").tolist():
+            if current and starts[i] > reach + gap:
+                found.append(np.array(current))
+                current, reach = [], -1
+            current.append(i)
+            reach = max(reach, int(stops[i]))
+        return [*found, np.array(current)] if current else found
+
+    regions = []
+    for a_group in groups(a_starts, a_stops):
+        for b_group in groups(b_starts[a_group], b_stops[a_group]):
+            members = a_group[b_group]
+            regions.append(
+                Region(
+                    max(0, int(a_starts[members].min()) - margin),
+                    min(100, int(a_stops[members].max()) + margin),
+                    max(0, int(b_starts[members].min()) - margin),
+                    min(100, int(b_stops[members].max()) + margin),
+                )
+            )
+    return regions
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(st.integers(0, 80), st.integers(0, 80)), min_size=1, max_size=25),
+    gap=st.integers(0, 10),
+    margin=st.integers(0, 20),
+)
+def test_merge_regions_on_lists_equals_the_numpy_reference(
+    pairs: list[tuple[int, int]], gap: int, margin: int
+) -> None:
+    a_starts = np.array([a for a, _ in pairs], dtype=np.int64)
+    b_starts = np.array([b for _, b in pairs], dtype=np.int64)
+    a_stops, b_stops = a_starts + 20, b_starts + 20
+    expected = _merge_regions_reference(a_starts, a_stops, b_starts, b_stops, gap, margin)
+    found = merge_regions(a_starts, a_stops, b_starts, b_stops, gap=gap, a_len=100, b_len=100, margin=margin)
+    assert found == expected
