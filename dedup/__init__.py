@@ -30,6 +30,7 @@ from dedup.model import (
 from dedup.options import ScanOptions
 from dedup.readers import FieldMap, InputProblem, read_documents
 from dedup.scan import compare, scan
+from dedup.word_overlap import similarity
 
 __version__ = "0.1.0"
 
@@ -60,4 +61,5 @@ __all__ = [
     "passage_similarity",
     "read_documents",
     "scan",
+    "similarity",
 ]

@@ -1,28 +1,48 @@
 """The only place text becomes integers: stable 64-bit hashes, the same in every process.
 
-Python's built-in ``hash()`` is salted per process, so it is never used here. Tokens
-are hashed once with BLAKE2b (cached per distinct word: news vocabularies are small);
-everything after that is arithmetic on numpy ``uint64`` arrays, which wraps modulo
-2**64 on every machine.
+Python's built-in ``hash()`` is salted per process, so it is never used here. A token's
+hash mixes the 64-bit words of its UTF-8 bytes, finished by MurmurHash3's ``fmix64``:
+computed for all tokens of many texts at once (``byte_run_hashes``), with a plain loop
+(``token_hash``) as its reference. Everything is arithmetic on numpy ``uint64``
+arrays, which wraps modulo 2**64 on every machine.
 """
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import numpy.typing as npt
 
+HASH_SCHEME = 3
+"""Version of the mapping from text to token hashes (tokenisation and hashing).
+
+Bumped whenever the same text would give other hashes; an index records the scheme
+it was built with and is refused under another one (``IndexMismatchError``). 1: words
+only, BLAKE2b; 2: letters of scripts written without spaces (Chinese, ...) are tokens
+of their own; 3: the word-wise token hash below, computed for all tokens at once.
+"""
+
 U64 = npt.NDArray[np.uint64]
 U32 = npt.NDArray[np.uint32]
+U8 = npt.NDArray[np.uint8]
+I64 = npt.NDArray[np.int64]
 
 _MULTIPLIER = np.uint64(0x100000001B3)  # FNV-1a 64-bit prime: mixes each step before the next
+_MASK = (1 << 64) - 1
+_WORD_MULTIPLIER = 0x9E3779B97F4A7C15  # odd (each step is a bijection), with bits spread over the word
+_VECTOR_BYTES = 64  # runs up to this long are hashed vectorised, 8 bytes a step
+_LOW_BYTES = np.array([(1 << (8 * n)) - 1 for n in range(8)] + [_MASK], dtype=np.uint64)
 _CACHE_LIMIT = 2_000_000
 _token_cache: dict[str, int] = {}
 
 
 def token_hash(token: str) -> int:
-    """Stable 64-bit hash of one normalised token.
+    """Stable 64-bit hash of one normalised token, from its UTF-8 bytes read as 64-bit words.
+
+    ``h = length``; then for each 8-byte little-endian word ``w`` (the last one padded
+    with zeros) ``h = (h ^ w) * MULTIPLIER mod 2**64``; finally ``fmix64(h)``. Most words
+    are one 64-bit word, and then the hash is a bijection of it: two distinct words of
+    up to 8 bytes never collide. ``byte_run_hashes`` computes the same for every token of
+    many texts at once; this loop is its reference.
 
     >>> token_hash("russia") == token_hash("russia")
     True
@@ -31,11 +51,19 @@ def token_hash(token: str) -> int:
     """
     cached = _token_cache.get(token)
     if cached is None:
-        cached = int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest(), "little")
+        cached = _fmix64_int(_chunked(token.encode("utf-8")))
         if len(_token_cache) >= _CACHE_LIMIT:
             _token_cache.clear()
         _token_cache[token] = cached
     return cached
+
+
+def _chunked(data: bytes) -> int:
+    value = len(data)
+    for first in range(0, len(data), 8):
+        word = int.from_bytes(data[first : first + 8], "little")
+        value = ((value ^ word) * _WORD_MULTIPLIER) & _MASK
+    return value
 
 
 def token_hashes(tokens: list[str]) -> U64:
@@ -43,14 +71,63 @@ def token_hashes(tokens: list[str]) -> U64:
     return np.fromiter((token_hash(t) for t in tokens), dtype=np.uint64, count=len(tokens))
 
 
+def byte_run_hashes(data: U8, starts: I64, ends: I64) -> U64:
+    """``token_hash`` of every run ``data[starts[i]:ends[i]]`` of bytes (the tokens' UTF-8), at once.
+
+    ``data`` must hold 8 more bytes after the last run. Each run's words are read
+    straight from the buffer (one unaligned 64-bit load per word, masked to the run's
+    length), a few operations per token instead of a Python loop; runs longer than
+    ``_VECTOR_BYTES`` (rare) are hashed by the reference loop.
+
+    >>> data = np.frombuffer(b"the cat" + bytes(8), dtype=np.uint8)
+    >>> hashes = byte_run_hashes(data, np.array([0, 4]), np.array([3, 7]))
+    >>> hashes.tolist() == [token_hash("the"), token_hash("cat")]
+    True
+    """
+    words = np.ndarray(buffer=data, dtype="<u8", shape=(len(data) - 7,), strides=(1,))
+    lengths = ends - starts
+    h = lengths.astype(np.uint64)
+    with np.errstate(over="ignore"):
+        # The first word of every run at once (long runs are redone below), then the few longer ones.
+        h ^= words[starts] & _LOW_BYTES[np.minimum(lengths, 8)]
+        h *= np.uint64(_WORD_MULTIPLIER)
+        at = np.flatnonzero((lengths > 8) & (lengths <= _VECTOR_BYTES))
+        offset = 8
+        while len(at):
+            left = lengths[at] - offset
+            value = h[at] ^ (words[starts[at] + offset] & _LOW_BYTES[np.minimum(left, 8)])
+            h[at] = value * _WORD_MULTIPLIER
+            offset += 8
+            at = at[left > 8]
+    for long in np.flatnonzero(lengths > _VECTOR_BYTES).tolist():
+        h[long] = _chunked(data[starts[long] : ends[long]].tobytes())
+    return _fmix64_inplace(h)
+
+
+def _fmix64_int(h: int) -> int:
+    h ^= h >> 33
+    h = (h * 0xFF51AFD7ED558CCD) & _MASK
+    h ^= h >> 33
+    h = (h * 0xC4CEB9FE1A85EC53) & _MASK
+    return h ^ (h >> 33)
+
+
 def fmix64(values: U64) -> U64:
     """MurmurHash3's 64-bit finaliser: an avalanching bijection on uint64 arrays."""
-    h = values ^ (values >> np.uint64(33))
-    h = h * np.uint64(0xFF51AFD7ED558CCD)
-    h = h ^ (h >> np.uint64(33))
-    h = h * np.uint64(0xC4CEB9FE1A85EC53)
-    mixed: U64 = h ^ (h >> np.uint64(33))
-    return mixed
+    return _fmix64_inplace(values.copy())
+
+
+def _fmix64_inplace(h: U64) -> U64:
+    """``fmix64`` overwriting ``h``: no temporary arrays but one for the shifts."""
+    shifted = np.empty_like(h)
+    with np.errstate(over="ignore"):
+        for multiplier in (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53):
+            np.right_shift(h, np.uint64(33), out=shifted)
+            np.bitwise_xor(h, shifted, out=h)
+            np.multiply(h, np.uint64(multiplier), out=h)
+        np.right_shift(h, np.uint64(33), out=shifted)
+        np.bitwise_xor(h, shifted, out=h)
+    return h
 
 
 def fmix32(values: U32) -> U32:
@@ -77,8 +154,10 @@ def combine_runs(values: U64, k: int) -> U64:
     n = len(values) - k + 1
     if n <= 0:
         return np.empty(0, dtype=np.uint64)
-    h = np.full(n, np.uint64(0xCBF29CE484222325), dtype=np.uint64)
+    h = np.bitwise_xor(values[:n], np.uint64(0xCBF29CE484222325))
     with np.errstate(over="ignore"):
-        for j in range(k):
-            h = (h ^ values[j : j + n]) * _MULTIPLIER
-    return fmix64(h)
+        np.multiply(h, _MULTIPLIER, out=h)
+        for j in range(1, k):
+            np.bitwise_xor(h, values[j : j + n], out=h)
+            np.multiply(h, _MULTIPLIER, out=h)
+    return _fmix64_inplace(h)

@@ -56,7 +56,8 @@ class ScanOptions:
 
     Speed (never changes the result):
         jobs: worker processes for tokenising, signing, LSH and alignment; None: every
-            usable core.
+            usable core from 512 documents on, one process below (forking costs more
+            than a small scan).
     """
 
     shingle_size: int = 5

@@ -20,9 +20,9 @@ from dedup.hashing import U32, U64, combine_runs
 from dedup.lsh import RECALL_WEIGHTS, band_keys, choose_bands
 from dedup.minhash import Signer
 from dedup.model import Document
-from dedup.normalize import Tokens, tokenize
+from dedup.normalize import Tokens, tokenize_many
 from dedup.options import ScanOptions
-from dedup.shingle import shingle_set
+from dedup.shingle import shingle_sets_many
 from dedup.windows import I64, cut
 
 Offsets = npt.NDArray[np.int32] | npt.NDArray[np.int64]
@@ -66,8 +66,8 @@ def prepare_chunk(work: tuple[Sequence[Document], ScanOptions], span: tuple[int,
     """Tokenise, sign and window documents ``span[0]`` .. ``span[1] - 1`` of ``work``'s documents."""
     docs, opts = work
     first, stop = span
-    tokens = [tokenize(docs[i].text) for i in range(first, stop)]
-    sets = [shingle_set(t, opts.shingle_size) for t in tokens]
+    tokens = tokenize_many([docs[i].text for i in range(first, stop)])
+    sets = shingle_sets_many(tokens, opts.shingle_size)
     signatures = Signer(opts.num_perm, opts.seed).sign_many(sets)
     owner, w_start, w_stop, keys = _windows(tokens, first, opts) if opts.passages else _no_windows(opts)
     lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
@@ -182,9 +182,13 @@ class TokenStore:
         )
 
     def tokens(self, i: int) -> Tokens:
-        """Document i's tokens, with placeholder forms: what alignment and shingling read."""
+        """Document i's token offsets and hashes: what alignment and shingling read.
+
+        The text is not kept here (the documents hold it), so ``forms`` of these tokens are
+        empty strings; nothing in a scan reads them.
+        """
         chunk = self._chunks[int(self._chunk_of[i])]
         local = i - chunk.first
         a, b = int(chunk.bounds[local]), int(chunk.bounds[local + 1])
         starts, ends = cast(I64, chunk.starts[a:b]), cast(I64, chunk.ends[a:b])  # int32 offsets read alike
-        return Tokens(forms=[""] * (b - a), starts=starts, ends=ends, hashes=chunk.hashes[a:b])
+        return Tokens(text="", starts=starts, ends=ends, hashes=chunk.hashes[a:b])

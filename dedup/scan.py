@@ -36,9 +36,10 @@ from dedup.options import ScanOptions
 from dedup.parallel import ordered_map, resolve_jobs
 from dedup.prepare import TokenStore, document_bands, passage_bands, prepare_chunk
 from dedup.shingle import jaccard, shingle_set
-from dedup.windows import I64, cap_partners, merge_region_lists
+from dedup.windows import I64, Region, cap_partners, grow, merge_region_lists, on_diagonal
 
 _CHUNK_DOCUMENTS = 256  # documents per unit of per-document work (one worker task)
+_PARALLEL_FROM = 2 * _CHUNK_DOCUMENTS  # documents from which jobs=None uses every core
 _CHUNK_GROUPS = 512  # document pairs per unit of alignment work
 
 Progress = Callable[[str, int, int], None]
@@ -63,7 +64,8 @@ def scan(
     report = progress or _no_progress
     docs = sorted(documents, key=lambda d: d.id)
     _check_unique_ids(docs)
-    jobs = resolve_jobs(opts.jobs)
+    # Forking workers costs more than a small scan (compare() of two texts: 6x slower).
+    jobs = resolve_jobs(opts.jobs) if opts.jobs is not None or len(docs) >= _PARALLEL_FROM else 1
     store = TokenStore(len(docs))
     with SpilledBands(passage_bands(opts)[0]) as spill:
         signatures, shingles, windows = _prepare(docs, opts, jobs, store, spill, report)
@@ -279,7 +281,7 @@ def _align_groups(work: _AlignWork, groups: list[tuple[int, int]]) -> tuple[list
         lo, hi = first - first_row, last - first_row
         i, j = a_docs[lo], b_docs[lo]
         ta, tb = work.store.tokens(i), work.store.tokens(j)
-        regions = merge_region_lists(
+        cores = merge_region_lists(
             a_starts[lo:hi],
             a_stops[lo:hi],
             b_starts[lo:hi],
@@ -287,24 +289,47 @@ def _align_groups(work: _AlignWork, groups: list[tuple[int, int]]) -> tuple[list
             gap=opts.max_gap,
             a_len=len(ta),
             b_len=len(tb),
-            margin=opts.window,
+            margin=0,
+            diagonal_gap=opts.step,  # the windows of one passage: diagonals a step apart
         )
-        regions_aligned += len(regions)
-        alignments = [
-            found_passage
-            for region in regions
-            for found_passage in align(
-                region,
-                ta,
-                tb,
-                min_words=opts.min_passage_words,
-                min_similarity=opts.min_similarity,
-                max_gap=opts.max_gap,
-            )
-        ]
+        regions_aligned += len(cores)
+        alignments = [found_passage for core in cores for found_passage in _align_region(core, ta, tb, opts)]
         if alignments:
             matches.extend(_to_matches(_distinct(alignments), work.docs[i], ta, work.docs[j], tb))
     return matches, regions_aligned
+
+
+def _align_region(core: Region, ta: Tokens, tb: Tokens, opts: ScanOptions) -> list[Alignment]:
+    """Align the windows' region grown by one window, or the windows' region alone if needed.
+
+    The region is grown because windows straddling a passage's edges often do not collide.
+    If what is found in the grown region along the windows' diagonal covers less than half
+    of the windows' region, the windows' region alone is aligned too.
+
+    The aligner follows one in-order chain of equal words: when the widened region takes in
+    a second passage that the other text prints in the opposite order, the chain may follow
+    that one and lose the passage the windows found.
+    """
+    found = align(
+        grow(core, opts.window, a_len=len(ta), b_len=len(tb)),
+        ta,
+        tb,
+        min_words=opts.min_passage_words,
+        min_similarity=opts.min_similarity,
+        max_gap=opts.max_gap,
+    )
+    along = [al for al in found if on_diagonal(core, al.a_start, al.b_start, tolerance=opts.window)]
+    covered = sum(max(0, min(al.a_stop, core.a_stop) - max(al.a_start, core.a_start)) for al in along)
+    if 2 * covered >= core.a_stop - core.a_start:
+        return found
+    return found + align(
+        core,
+        ta,
+        tb,
+        min_words=opts.min_passage_words,
+        min_similarity=opts.min_similarity,
+        max_gap=opts.max_gap,
+    )
 
 
 def _distinct(alignments: list[Alignment]) -> list[Alignment]:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from dedup.hashing import U64, combine_runs
 from dedup.normalize import Tokens
+
+_BATCH_TOKENS = 1 << 13  # tokens whose shingles are hashed at once (64 KB of hashes)
 
 
 def shingles(tokens: Tokens, k: int = 5) -> U64:
@@ -27,9 +31,55 @@ def shingles(tokens: Tokens, k: int = 5) -> U64:
     return combine_runs(tokens.hashes, min(k, len(tokens)))
 
 
+def shingles_many(tokens: Sequence[Tokens], k: int = 5) -> list[U64]:
+    """``shingles(t, k)`` of every text, hashed in one pass over all their token hashes.
+
+    Runs are hashed over the concatenated token hashes of all texts; those that cross
+    from one text into the next are simply not handed out.
+
+    >>> from dedup.normalize import tokenize_many
+    >>> [len(s) for s in shingles_many(tokenize_many(["a b c d e f", "", "too short"]), k=5)]
+    [2, 0, 1]
+    """
+    out: list[U64] = []
+    first = 0
+    while first < len(tokens):
+        # About _BATCH_TOKENS tokens at a time: the arrays stay small and in the CPU cache.
+        last, count = first, 0
+        while last < len(tokens) and (last == first or count + len(tokens[last]) <= _BATCH_TOKENS):
+            count += len(tokens[last])
+            last += 1
+        batch = tokens[first:last]
+        runs = combine_runs(np.concatenate([t.hashes for t in batch]), k)
+        offset = 0
+        for t in batch:
+            n = len(t)
+            out.append(runs[offset : offset + n - k + 1] if n >= k else shingles(t, k))
+            offset += n
+        first = last
+    return out
+
+
 def shingle_set(tokens: Tokens, k: int = 5) -> U64:
     """The distinct shingles of a text, sorted: the set whose Jaccard similarity we verify."""
-    return np.unique(shingles(tokens, k))
+    return distinct(shingles(tokens, k))
+
+
+def shingle_sets_many(tokens: Sequence[Tokens], k: int = 5) -> list[U64]:
+    """``shingle_set(t, k)`` of every text (shingles hashed at once, see ``shingles_many``)."""
+    return [distinct(s) for s in shingles_many(tokens, k)]
+
+
+def distinct(values: U64) -> U64:
+    """The sorted distinct values (``np.unique`` without its general-purpose overhead)."""
+    ordered = np.sort(values)
+    if len(ordered) < 2:
+        return ordered
+    keep = np.empty(len(ordered), dtype=np.bool_)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    result: U64 = ordered[keep]
+    return result
 
 
 def jaccard(a: U64, b: U64) -> float:

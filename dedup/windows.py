@@ -50,13 +50,25 @@ class Region:
 
 
 def merge_regions(
-    a_starts: I64, a_stops: I64, b_starts: I64, b_stops: I64, *, gap: int, a_len: int, b_len: int, margin: int
+    a_starts: I64,
+    a_stops: I64,
+    b_starts: I64,
+    b_stops: I64,
+    *,
+    gap: int,
+    a_len: int,
+    b_len: int,
+    margin: int,
+    diagonal_gap: int | None = None,
 ) -> list[Region]:
     """Merge the candidate window pairs of one document pair into regions.
 
     Window pairs are grouped first by their ranges in document a (ranges closer than
     ``gap`` words join), then, within each group, by their ranges in document b, so a
-    paragraph that b repeats twice gives two regions. Each region is widened by
+    paragraph that b repeats twice gives two regions, and last by their diagonal (the offset
+    ``b_start - a_start``; runs further apart than ``diagonal_gap``, default ``gap``, split),
+    so two paragraphs that b prints in the opposite order give two regions. Each region is
+    widened by
     ``margin`` words on both sides (clipped to the texts), because the windows that
     straddle a passage's edges often do not collide.
 
@@ -73,6 +85,7 @@ def merge_regions(
         a_len=a_len,
         b_len=b_len,
         margin=margin,
+        diagonal_gap=diagonal_gap,
     )
 
 
@@ -86,37 +99,62 @@ def merge_region_lists(
     a_len: int,
     b_len: int,
     margin: int,
+    diagonal_gap: int | None = None,
 ) -> list[Region]:
     """``merge_regions`` on plain lists.
 
     A document pair has a handful of window pairs, and numpy's per-call cost on arrays
     that small was most of a scan's alignment time.
     """
+    diagonal_gap = gap if diagonal_gap is None else diagonal_gap
+    diagonals = [b - a for a, b in zip(a_starts, b_starts, strict=True)]
     regions: list[Region] = []
     for a_group in _groups(a_starts, a_stops, range(len(a_starts)), gap):
-        for members in _groups(b_starts, b_stops, a_group, gap):
-            regions.append(
-                Region(
-                    a_start=max(0, min(a_starts[m] for m in members) - margin),
-                    a_stop=min(a_len, max(a_stops[m] for m in members) + margin),
-                    b_start=max(0, min(b_starts[m] for m in members) - margin),
-                    b_stop=min(b_len, max(b_stops[m] for m in members) + margin),
+        for in_b in _groups(b_starts, b_stops, a_group, gap):
+            for members in _groups(diagonals, diagonals, in_b, diagonal_gap):
+                core = Region(
+                    a_start=min(a_starts[m] for m in members),
+                    a_stop=max(a_stops[m] for m in members),
+                    b_start=min(b_starts[m] for m in members),
+                    b_stop=max(b_stops[m] for m in members),
                 )
-            )
+                regions.append(grow(core, margin, a_len=a_len, b_len=b_len))
     return regions
+
+
+def grow(region: Region, margin: int, *, a_len: int, b_len: int) -> Region:
+    """``region`` grown by ``margin`` words on every side, clipped to the texts."""
+    return Region(
+        a_start=max(0, region.a_start - margin),
+        a_stop=min(a_len, region.a_stop + margin),
+        b_start=max(0, region.b_start - margin),
+        b_stop=min(b_len, region.b_stop + margin),
+    )
+
+
+def on_diagonal(region: Region, a_start: int, b_start: int, *, tolerance: int) -> bool:
+    """Whether a passage starting at ``a_start``/``b_start`` runs along the region's diagonal.
+
+    The region's diagonal is the offset ``b - a`` of its corners, give or take ``tolerance``
+    words: a passage the region's windows found lies on it, while one that a grown region
+    merely takes in (the other text printing it elsewhere) lies off it.
+    """
+    low = min(region.b_start - region.a_start, region.b_stop - region.a_stop) - tolerance
+    high = max(region.b_start - region.a_start, region.b_stop - region.a_stop) + tolerance
+    return low <= b_start - a_start <= high
 
 
 def _groups(starts: list[int], stops: list[int], indices: Iterable[int], gap: int) -> list[list[int]]:
     """``indices`` grouped into runs whose ranges overlap or lie within ``gap`` of each other."""
     groups: list[list[int]] = []
     current: list[int] = []
-    reach = -1
+    reach = 0
     for i in sorted(indices, key=starts.__getitem__):
         if current and starts[i] > reach + gap:
             groups.append(current)
-            current, reach = [], -1
+            current = []
+        reach = max(reach, stops[i]) if current else stops[i]  # diagonals may be negative
         current.append(i)
-        reach = max(reach, stops[i])
     if current:
         groups.append(current)
     return groups

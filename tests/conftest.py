@@ -1,6 +1,15 @@
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Locally hypothesis explores new random inputs on every run (and replays failures from
+# .hypothesis/); under CI=true it draws the same inputs every run, so a CI verdict can be
+# reproduced and a new failure shows up in a local run first.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI") == "true":
+    settings.load_profile("ci")
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "seeds"

@@ -157,8 +157,12 @@ def article_pairs_with_shared_passage(draw: st.DrawFn) -> tuple[Document, Docume
     """Two documents with different surroundings around one shared passage of >= 25 words."""
     words = draw(st.lists(st.sampled_from(PASSAGE_WORDS), min_size=25, max_size=45, unique=True))
     passage = " ".join(" ".join(words[i : i + 12]).capitalize() + "." for i in range(0, len(words), 12))
-    before_a, after_a = draw(article(0, 2, FILLER_WORDS)), draw(article(0, 2, FILLER_WORDS))
-    before_b, after_b = draw(article(0, 2, FILLER_WORDS)), draw(article(0, 2, FILLER_WORDS))
+    # a's and b's surroundings come from disjoint halves of the filler words: otherwise they
+    # shrink to the same filler paragraphs, which are then shared passages too (the
+    # transposed-paragraph cases have their own tests in test_scan.py).
+    a_words, b_words = FILLER_WORDS[::2], FILLER_WORDS[1::2]
+    before_a, after_a = draw(article(0, 2, a_words)), draw(article(0, 2, a_words))
+    before_b, after_b = draw(article(0, 2, b_words)), draw(article(0, 2, b_words))
     a = "\n\n".join(p for p in (before_a, passage, after_a) if p)
     b = "\n\n".join(p for p in (before_b, passage, after_b) if p)
     return Document("a", a), Document("b", b), passage

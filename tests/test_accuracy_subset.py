@@ -43,7 +43,10 @@ def test_newsgroups_duplicates_are_found(newsgroups: dict[str, float]) -> None:
 
 def test_newsgroups_quotes_point_at_the_parent(newsgroups: dict[str, float]) -> None:
     assert newsgroups["20NG reply→parent quotes: passage recall (blocks ≥ 15 words)"] >= 0.93
-    assert newsgroups["20NG reply→parent quotes: match precision"] >= 0.89
+    # Which window pairs become LSH candidates depends on the token hash: over five keyed
+    # BLAKE2b hashes, four polynomial and four word-hash multipliers this subset's
+    # precision ranged 0.888-0.897, so the floor sits under that spread, not under one draw.
+    assert newsgroups["20NG reply→parent quotes: match precision"] >= 0.88
     assert newsgroups["20NG reply→parent quotes: origin direction: passage-cluster origin"] >= 0.97
     assert newsgroups["20NG reply→parent quotes: origin direction: published of the two matched docs"] >= 0.95
 
@@ -57,6 +60,9 @@ def test_clough_copied_answers_rank_above_original_ones() -> None:
 
 def test_msrp_similarity_beats_the_majority_class() -> None:
     result = msrp.run(_root(MSRP), quick=True)[0]
+    overlap = result.details["scores"]["similarity"]
+    assert overlap["accuracy"] >= 0.72
+    assert overlap["f1"] >= 0.80
     passage = result.details["scores"]["passage_similarity"]
     assert passage["accuracy"] >= 0.69
     assert passage["accuracy"] > result.details["majority_accuracy"]
@@ -76,6 +82,8 @@ def test_wire_news_agency_copies_cluster_across_outlets() -> None:
     ]
     found = result.details["dedup"]
     assert found["clusters"] >= 5
-    assert found["credited_clustered_with_other_outlet"] >= 0.85
+    # 89 or 90 of the 105 credited copies, depending on the token hash (four BLAKE2b keys
+    # and four word-hash multipliers, measured): the floor sits under both.
+    assert found["credited_clustered_with_other_outlet"] >= 0.84
     assert found["credited_matched_with_other_outlet"] >= 0.83
     assert len(result.details["sample_matches"]) == 20

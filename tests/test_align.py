@@ -114,3 +114,16 @@ def test_merge_regions_separates_a_paragraph_repeated_in_b() -> None:
         a_starts, a_starts + 20, b_starts, b_starts + 20, gap=5, a_len=500, b_len=500, margin=0
     )
     assert regions == [Region(10, 35, 100, 125), Region(10, 35, 300, 325)]
+
+
+def test_merge_regions_separates_two_paragraphs_that_b_prints_in_the_opposite_order() -> None:
+    import numpy as np
+
+    # a: P at 0-25 then Q at 25-50; b: Q at 0-25 then P at 25-50. All windows overlap in
+    # both texts, so only their diagonals (+25 for P, -25 for Q) tell the passages apart.
+    a_starts = np.array([0, 5, 25, 30])
+    b_starts = np.array([25, 30, 0, 5])
+    regions = merge_regions(
+        a_starts, a_starts + 20, b_starts, b_starts + 20, gap=8, a_len=50, b_len=50, margin=0, diagonal_gap=13
+    )
+    assert sorted(regions, key=lambda r: r.a_start) == [Region(0, 25, 25, 50), Region(25, 50, 0, 25)]

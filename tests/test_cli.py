@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import dedup
 from dedup.cli import main
 from tests.conftest import EXAMPLES
 from tests.test_scan import MA_QUOTE, MONDAY
@@ -74,6 +75,8 @@ def test_compare_prints_both_slices(seeds_dir: Path, capsys: pytest.CaptureFixtu
     assert code == 0
     assert out.count(MONDAY) == 2
     assert out.count(MA_QUOTE) == 2
+    texts = [Path(p).read_text(encoding="utf-8") for p in (a, b)]
+    assert f"Word overlap (any order) of {a} and {b}: {dedup.similarity(*texts):.2f}" in out
 
 
 def test_compare_json_has_spans(seeds_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,6 +88,8 @@ def test_compare_json_has_spans(seeds_dir: Path, capsys: pytest.CaptureFixture[s
     assert payload["tool"] == "dedup"
     assert len(payload["matches"]) >= 2
     assert {"a", "b", "similarity"} <= set(payload["matches"][0])
+    texts = [Path(p).read_text(encoding="utf-8") for p in (a, b)]
+    assert payload["similarity"] == dedup.similarity(*texts)
 
 
 def write_jsonl(path: Path, lines: list[str]) -> Path:
@@ -246,5 +251,5 @@ def test_interrupt_exits_130_with_one_line_and_no_output_file(
     target = tmp_path / "out.json"
     code, _, err = run(["scan", str(seeds_dir), "--format", "json", "-o", str(target)], capsys)
     assert code == 130
-    assert err.strip() == "dedup: interrupted; no output file was written"
+    assert err.strip() == "dedup: interrupted; no half-written output file was left; run it again"
     assert list(tmp_path.iterdir()) == []

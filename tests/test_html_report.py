@@ -444,5 +444,5 @@ def test_interrupted_report_leaves_no_file(
 
     monkeypatch.setattr(dedup.cli.scan, "write_scan_report", interrupted)
     assert main(["scan", str(EXAMPLES), "-q", "--report", str(tmp_path / "r.html")]) == 130
-    assert "no output file was written" in capsys.readouterr().err
+    assert "no half-written output file was left; run it again" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []

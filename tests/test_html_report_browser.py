@@ -202,3 +202,39 @@ def test_a_missing_browser_is_named_so_ci_can_fail_on_it(monkeypatch: pytest.Mon
 
     monkeypatch.setattr(this, "CHROMIUM", "/nonexistent/chromium")
     assert _missing() == "/nonexistent/chromium not installed (apt-get install chromium chromium-driver)"
+
+
+def _syndicated(prefix: str, count: int, passage: str) -> list[Document]:
+    """``count`` documents that each reprint ``passage`` between lines of their own."""
+    documents = []
+    for i in range(count):
+        own = " ".join(f"{prefix}{i}word{j}" for j in range(40))
+        documents.append(
+            Document(
+                f"{prefix}-{i:02d}",
+                f"{own}.\n\n{passage}\n\nClosing line {prefix}{i}.",
+                source=f"{prefix} {i}",
+            )
+        )
+    return documents
+
+
+def test_the_pairs_filter_is_kept_when_paging_and_in_the_address(browser: Any, tmp_path: Path) -> None:
+    wire = _syndicated("wire", 12, MONDAY)  # 66 pairs: two pages of 50
+    city = _syndicated("city", 4, MA_QUOTE)  # 6 pairs the filter must hide
+    page = scan_page(wire + city, tmp_path / "many.html")
+    open_page(browser, page, "#pairs")
+    box = browser.find_element("css selector", "#list input.filter")
+    box.send_keys("wire")
+    assert "page 1 of 2 (66)" in browser.find_element("css selector", "#list .pager").text
+    browser.find_element("link text", "next »").click()
+    assert "page 2 of 2 (66)" in browser.find_element("css selector", "#list .pager").text
+    assert browser.find_element("css selector", "#list input.filter").get_attribute("value") == "wire"
+    rows = browser.find_elements("css selector", "#list tbody tr")
+    assert len(rows) == 16
+    assert all(row.text.count("wire-") == 2 for row in rows)
+    browser.refresh()  # the filter is in the address, so a reload or a shared link keeps it
+    assert "page 2 of 2 (66)" in browser.find_element("css selector", "#list .pager").text
+    browser.find_element("link text", "« previous").click()
+    assert "page 1 of 2 (66)" in browser.find_element("css selector", "#list .pager").text
+    assert_no_errors(browser)

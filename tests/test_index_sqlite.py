@@ -271,11 +271,23 @@ with Index.open({str(path)!r}, create=False) as index:
         seen.append(stats.documents)
         assert (stats.documents - 40) % 50 == 0, stats.documents  # whole batches only
         index.check({draft!r})
+        if len(seen) == 1:
+            print("ready", flush=True)
         if stats.documents == 840:
             break
         time.sleep(0.01)
 print(len(seen), sorted(set(seen)))
 """
+    reader = subprocess.Popen(
+        [sys.executable, "-c", reader_script],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # The writers start once the reader has read: otherwise they may be done before it starts.
+    assert reader.stdout is not None
+    assert reader.stdout.readline() == "ready\n"
     writers = [
         subprocess.Popen(
             dedup_command("index", "add", str(path), str(p), "-q", "--batch-size", "50"),
@@ -285,13 +297,6 @@ print(len(seen), sorted(set(seen)))
         )
         for p in inputs
     ]
-    reader = subprocess.Popen(
-        [sys.executable, "-c", reader_script],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
     results = [w.communicate(timeout=120) for w in writers]
     out, err = reader.communicate(timeout=120)
     for w, (_, werr) in zip(writers, results, strict=True):
@@ -322,3 +327,22 @@ def test_two_writers_creating_one_index_at_once_both_succeed(tmp_path: Path) -> 
         assert w.returncode == 0, err
     with Index.open(path, create=False) as index:
         assert index.stats().documents == 120
+
+
+def test_an_index_built_with_another_hash_scheme_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from dedup.errors import IndexMismatchError
+    from dedup.hashing import HASH_SCHEME
+
+    path = tmp_path / "archive.db"
+    with Index.open(path) as index:
+        index.add(articles(2, prefix="a"))
+    db = sqlite3.connect(path)
+    assert db.execute("SELECT value FROM meta WHERE name = 'hash_scheme'").fetchone() == (str(HASH_SCHEME),)
+    with db:
+        db.execute("DELETE FROM meta WHERE name = 'hash_scheme'")  # as an index of scheme 1 was written
+    db.close()
+    with pytest.raises(IndexMismatchError, match=f"built with hash scheme 1, .* scheme {HASH_SCHEME};"):
+        Index.open(path)
+    assert_one_line_error(["check", str(path), str(EXAMPLES)], capsys, "hash scheme 1")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 
@@ -123,3 +124,25 @@ def test_cli_output_kind_mistakes_are_usage_errors(
 ) -> None:
     assert main(["scan", str(EXAMPLES), "-q", *argv]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_an_interrupt_while_writing_leaves_the_earlier_tables_as_they_were(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "out"
+    before = {p.name: p.read_bytes() for p in write_parquet(RESULT, folder)}
+    real_write = pq.write_table
+    calls: list[object] = []
+
+    def interrupted_on_the_third(table: object, where: object) -> None:
+        calls.append(where)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        real_write(table, where)
+
+    monkeypatch.setattr(pq, "write_table", interrupted_on_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        write_parquet(
+            dataclasses.replace(RESULT, duplicates=(), matches=(), passages=(), clusters=()), folder
+        )
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # no new table, no temporary

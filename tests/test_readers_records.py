@@ -300,3 +300,23 @@ def test_tsv_row_with_too_few_fields_is_a_problem(tmp_path: Path) -> None:
 )
 def test_parse_date(value: str, expected: datetime | None) -> None:
     assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize(("name", "content"), [("t.tsv", "text"), ("t.csv", "id,text\n\n\n")])
+def test_a_header_without_rows_is_a_problem_not_silence(tmp_path: Path, name: str, content: str) -> None:
+    # Found by atheris: a TSV holding only the word "text" gave no document and no message.
+    path = write(tmp_path / name, content)
+    docs, problems = read(path)
+    assert docs == []
+    kind = name[-3:].upper()
+    assert [(p.line, p.reason) for p in problems] == [
+        (None, f"no rows after the header ({kind}); nothing to read")
+    ]
+
+
+def test_a_problem_quoting_a_column_name_with_a_line_break_stays_one_line(tmp_path: Path) -> None:
+    # Found by atheris: the header of '"\n"' is one column named "\n", quoted in the message.
+    path = write(tmp_path / "t.csv", '"\n"\n')
+    docs, problems = read(path)
+    assert docs == []
+    assert [str(p) for p in problems] == [f'{path}: no column "text" (columns: \\n); use --text-field']

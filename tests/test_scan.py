@@ -343,3 +343,23 @@ def test_vectorised_repetition_check_equals_checking_each_window(
         not is_repetitive(shingles[a:b]) for a, b in zip(starts.tolist(), stops.tolist(), strict=True)
     ]
     assert informative(shingles, starts, stops).tolist() == expected
+
+
+@pytest.mark.parametrize("between", ["", "The council met again on Tuesday.\n\n"])
+def test_two_shared_paragraphs_printed_in_the_opposite_order_are_both_found(between: str) -> None:
+    a = f"{MONDAY}\n\n{between}{MA_QUOTE}"
+    b = f"{MA_QUOTE}\n\n{between}{MONDAY}"
+    found = sorted((a[m.a.start : m.a.end], m.similarity) for m in compare(a, b))
+    assert found == sorted([(MONDAY, 1.0), (MA_QUOTE, 1.0)])
+
+
+def test_a_shared_paragraph_is_found_beside_a_repetitive_one_printed_in_the_opposite_order() -> None:
+    # Found by hypothesis: the aligner's one in-order chain followed the repetitive paragraph
+    # (then dropped as repetitive) and lost the real passage.
+    passage = (
+        "Council sanctions meeting envoy minister harbour tide barrier vote budget city river. "
+        "Bridge school teachers union strike court judge ruling police report inquiry hospital. Doctors."
+    )
+    filler = " ".join(["Tuesday friday after before during while."] * 4)
+    [match] = compare(f"{filler}\n\n{passage}", f"{passage}\n\n{filler}")
+    assert f"{filler}\n\n{passage}"[match.a.start : match.a.end] == passage

@@ -1,12 +1,13 @@
 """Clough & Stevenson short answers: how well dedup tells copied answers from original ones.
 
 Each of the 95 answers is compared with the Wikipedia text of its task
-(``orig_task<x>.txt``). Three scores per answer, all from dedup:
+(``orig_task<x>.txt``). Four scores per answer, all from dedup:
 
 * ``coverage``: share of the answer's characters inside ``dedup.compare(answer, source)``
   match spans;
 * ``max_similarity``: the highest similarity among those matches (0 without a match);
-* ``whole_similarity``: ``dedup.passage_similarity(answer, source)`` over the whole texts.
+* ``whole_similarity``: ``dedup.passage_similarity(answer, source)`` over the whole texts;
+* ``word_overlap``: ``dedup.similarity(answer, source)``, the order-free word overlap.
 
 ROC AUC (rank statistic, ties one half) separates cut+light from non and heavy from
 non. The labels (``file_list_from_xls.csv``) are read by the scorer only.
@@ -25,7 +26,8 @@ from benchmarks.accuracy.report import CorpusResult, Row, timed
 
 FOLDER = "corpus-20090418"
 TARGETS = {"copied": 0.98, "heavy": 0.90}
-SCORES = ("coverage", "max_similarity", "whole_similarity")
+SHARED_EVIDENCE = 20  # word 5-grams two answers share before the scorer lists the pair
+SCORES = ("coverage", "max_similarity", "whole_similarity", "word_overlap")
 
 
 def read_text(path: Path) -> str:
@@ -64,6 +66,7 @@ def scores(answer_text: str, source_text: str, options: dedup.ScanOptions | None
         "coverage": covered / len(answer_text) if answer_text else 0.0,
         "max_similarity": max((m.similarity for m in matches), default=0.0),
         "whole_similarity": dedup.passage_similarity(answer_text, source_text),
+        "word_overlap": dedup.similarity(answer_text, source_text),
     }
 
 
@@ -85,12 +88,21 @@ def run(
 
     per_answer, seconds = timed(compute)
     # Scorer-side check: copied answers sharing no word 5-gram with their source were
-    # taken from elsewhere (another part of the article); no comparison with the source finds them.
+    # taken from Wikipedia text outside the source file; no comparison with the source finds
+    # them. The other answers they share 5-grams with are evidence of where they came from.
+    grams = {a.name: shingles(read_text(texts / a.name)) for a in labelled}
     unrelated = {
         a.name
         for a in labelled
-        if a.category in ("cut", "light")
-        and not shingles(read_text(texts / a.name)) & shingles(sources[a.task])
+        if a.category in ("cut", "light") and not grams[a.name] & shingles(sources[a.task])
+    }
+    shared_with_answers = {
+        name: {
+            other.name: len(grams[name] & grams[other.name])
+            for other in labelled
+            if other.name != name and len(grams[name] & grams[other.name]) >= SHARED_EVIDENCE
+        }
+        for name in sorted(unrelated)
     }
     auc: dict[str, dict[str, float]] = {}
     for name in SCORES:
@@ -141,6 +153,7 @@ def run(
         "answers": len(labelled),
         "best_score": best,
         "copied_answers_not_from_source": sorted(unrelated),
+        "their_shared_5grams_with_other_answers": shared_with_answers,
         "auc": auc,
         "per_answer": [
             {"file": a.name, "category": a.category, **{k: round(v, 4) for k, v in s.items()}}

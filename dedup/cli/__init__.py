@@ -72,4 +72,4 @@ def _what_was_kept(args: list[str]) -> str:
         return "whole batches already added are kept, the one in progress was rolled back; run it again"
     if words[:1] == ["index"]:
         return "the index is unchanged"
-    return "no output file was written"
+    return "no half-written output file was left; run it again"

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 import click
 
+from dedup.atomic_file import replacing
 from dedup.model import Document
 from dedup.options import ScanOptions
 from dedup.readers import FieldMap, InputProblem, read_documents
@@ -170,15 +169,8 @@ def output_stream(path: str | None) -> Iterator[TextIO]:
     if path is None or path == "-":
         yield sys.stdout
         return
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or Path())
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out:
-            yield out
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(Path(path)) as tmp, tmp.open("w", encoding="utf-8", newline="") as out:
+        yield out
 
 
 @contextlib.contextmanager

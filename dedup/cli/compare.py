@@ -11,6 +11,7 @@ from dedup.cli.common import CONTEXT, ProblemPrinter, build_options, read, reade
 from dedup.errors import EXIT_INPUT_PROBLEMS, EXIT_OK, InputError
 from dedup.report.serialize import SCHEMA_VERSION, TOOL, match_to_dict
 from dedup.scan import compare
+from dedup.word_overlap import similarity
 
 
 @click.command(context_settings=CONTEXT)
@@ -27,7 +28,10 @@ from dedup.scan import compare
 @scan_options
 @reader_options
 def compare_command(first: str, second: str, fmt: str, **kwargs: Any) -> int:
-    """Show the passages two documents share.
+    """Show the passages two documents share, and their word overlap.
+
+    The overlap is dedup.similarity of the whole texts: the share of words the two
+    have in common, in any order (made for sentences and short texts).
 
     \b
     Example:
@@ -39,17 +43,20 @@ def compare_command(first: str, second: str, fmt: str, **kwargs: Any) -> int:
         raise InputError(f"{first}, {second}", None, f"need exactly two documents, read {len(docs)}")
     a, b = docs
     matches = compare(a, b, options=build_options(kwargs))
+    overlap = similarity(a.text, b.text)
     if fmt == "json":
         payload = {
             "schema_version": SCHEMA_VERSION,
             "tool": TOOL,
             "a": a.id,
             "b": b.id,
+            "similarity": overlap,
             "matches": [match_to_dict(m) for m in matches],
         }
         click.echo(json.dumps(payload, indent=2, sort_keys=True, ensure_ascii=False))
     else:
         texts = {a.id: a.text, b.id: b.text}
+        click.echo(f"Word overlap (any order) of {a.id} and {b.id}: {overlap:.2f}")
         if not matches:
             click.echo(f"No shared passages between {a.id} and {b.id}.")
         for n, m in enumerate(matches, 1):

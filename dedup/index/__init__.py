@@ -25,6 +25,7 @@ import numpy as np
 
 from dedup import cluster
 from dedup.errors import DuplicateIdError, IndexMismatchError, OptionsError
+from dedup.hashing import HASH_SCHEME
 from dedup.index import verify
 from dedup.index.check import BorrowedPassage, CheckResult, CheckStats, NearDuplicate
 from dedup.index.fingerprints import Keys, KeyScheme
@@ -33,7 +34,7 @@ from dedup.index.sqlite import SQLiteStore
 from dedup.index.store import IndexMeta, Postings, Store, StoredDoc
 from dedup.index.verify import Candidate
 from dedup.model import Document, DocumentInfo, ScanResult
-from dedup.normalize import tokenize
+from dedup.normalize import tokenize, tokenize_many
 from dedup.options import ScanOptions
 from dedup.scan import scan as scan_documents
 from dedup.shingle import jaccard, shingle_set
@@ -169,7 +170,7 @@ class Index:
         rows: list[StoredDoc] = []
         for start in range(0, len(docs), _BATCH):
             part = docs[start : start + _BATCH]
-            tokens = [tokenize(d.text) for d in part]
+            tokens = tokenize_many([d.text for d in part])
             keys = self._scheme.keys(tokens)
             rows.extend(
                 StoredDoc(d, len(t), k.band_keys, k.fingerprints)
@@ -227,7 +228,7 @@ class Index:
         duplicates: list[NearDuplicate] = []
         infos: dict[str, DocumentInfo] = {}
         stored = self.store.get(ranked[:max_candidates])
-        texts = [tokenize(s.document.text) for s in stored]
+        texts = tokenize_many([s.document.text for s in stored])
         windows = _NO_KEYS
         others = [_NO_KEYS] * len(stored)
         if self.options.passages:
@@ -284,7 +285,7 @@ class Index:
         wanted: set[str] = set()
         for start in range(0, len(batch), _BATCH):
             part = batch[start : start + _BATCH]
-            for doc, keys in zip(part, self._scheme.keys([tokenize(d.text) for d in part]), strict=True):
+            for doc, keys in zip(part, self._scheme.keys(tokenize_many([d.text for d in part])), strict=True):
                 ranked, _ = self._ranked(doc.id, keys, max_postings, exclude_sources)
                 wanted.update(d for d in ranked[:max_candidates] if d not in own)
         return sorted((s.document for s in self.store.get(sorted(wanted))), key=lambda d: d.id)
@@ -327,6 +328,11 @@ class Index:
 
     def _use(self, meta: IndexMeta, options: ScanOptions | None) -> None:
         """Adopt a recorded meta: check ``options`` against it and key drafts the way it was built."""
+        if meta.hash_scheme != HASH_SCHEME:
+            raise IndexMismatchError(
+                f"{self.name} was built with hash scheme {meta.hash_scheme}, this dedup hashes text with "
+                f"scheme {HASH_SCHEME}; build a new index from the same documents"
+            )
         if options is not None:
             _check_compatible(self.name, meta, options)
         self.options = options or meta.options

@@ -24,7 +24,7 @@ from dedup.lsh import RECALL_WEIGHTS, band_keys, choose_bands
 from dedup.minhash import Signer
 from dedup.normalize import Tokens
 from dedup.options import ScanOptions
-from dedup.shingle import shingles
+from dedup.shingle import distinct, shingles_many
 from dedup.windows import cut
 
 FINGERPRINT_SHINGLE = 5
@@ -118,8 +118,8 @@ class KeyScheme:
     def keys(self, tokens: Sequence[Tokens]) -> list[Keys]:
         """Keys of many documents at once (signatures are batched)."""
         k = self.options.shingle_size
-        runs = [shingles(t, k) for t in tokens]
-        sets = [np.unique(r) for r in runs]
+        runs = shingles_many(tokens, k)
+        sets = [distinct(r) for r in runs]
         all_keys = band_keys(self._signer.sign_many(sets), self.bands, self.rows)
         empty = np.empty(0, dtype=np.uint64)
         out = []

@@ -128,6 +128,7 @@ class SQLiteStore:
                     "fingerprint": meta.options.fingerprint(),
                     "fingerprint_shingle": str(meta.fingerprint_shingle),
                     "fingerprint_window": str(meta.fingerprint_window),
+                    "hash_scheme": str(meta.hash_scheme),
                 }
                 db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", values.items())
                 rows.update(values)
@@ -466,6 +467,7 @@ def _meta_from_rows(rows: dict[str, str], name: str) -> IndexMeta | None:
             fingerprint_shingle=int(rows["fingerprint_shingle"]),
             fingerprint_window=int(rows["fingerprint_window"]),
             schema_version=int(rows["schema_version"]),
+            hash_scheme=int(rows.get("hash_scheme", "1")),  # recorded since scheme 2
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise IndexFileError(

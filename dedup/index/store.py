@@ -12,7 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from dedup.hashing import U64
+from dedup.hashing import HASH_SCHEME, U64
 from dedup.model import Document
 from dedup.options import ScanOptions
 
@@ -25,13 +25,15 @@ class IndexMeta:
     """What an index was built with: its schema version, options and passage fingerprint scheme.
 
     ``fingerprint_shingle`` words per fingerprinted shingle and a winnowing
-    ``fingerprint_window`` of shingles (see ``dedup.index.fingerprints``).
+    ``fingerprint_window`` of shingles (see ``dedup.index.fingerprints``);
+    ``hash_scheme``: the ``dedup.hashing.HASH_SCHEME`` its keys were made with.
     """
 
     options: ScanOptions
     fingerprint_shingle: int
     fingerprint_window: int
     schema_version: int = SCHEMA_VERSION
+    hash_scheme: int = HASH_SCHEME
 
     @property
     def passage_words(self) -> int:

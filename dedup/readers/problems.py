@@ -42,8 +42,23 @@ class InputProblem:
     reason: str
 
     def __str__(self) -> str:
-        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        path = one_line(self.path)
+        where = path if self.line is None else f"{path}:{self.line}"
         return f"{where}: {self.reason}"
+
+
+def one_line(text: str) -> str:
+    r"""``text`` with line breaks and other unprintable characters written as escapes.
+
+    Reasons quote the input (a CSV header's column names, a file name), and a problem must
+    stay one line on a terminal or in a log.
+
+    >>> one_line('no column "text" (columns: \n, a\tb)')
+    'no column "text" (columns: \\n, a\\tb)'
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 ProblemHandler = Callable[[InputProblem], None]
@@ -87,7 +102,7 @@ class FileProblems:
     def add(self, line: int | None, reason: str) -> None:
         """Report a problem now."""
         self.reported += 1
-        self._sink(InputProblem(self.path, line, reason))
+        self._sink(InputProblem(self.path, line, one_line(reason)))
 
     def add_repeating(self, kind: str, line: int | None, reason: str, *, noun: str, rest: str) -> None:
         """Report the first problem of ``kind`` in full; count later ones for ``finish``.

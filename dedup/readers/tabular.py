@@ -72,6 +72,7 @@ def read_table(
         lines, delimiter=delimiter, quoting=csv.QUOTE_NONE if tsv else csv.QUOTE_MINIMAL, strict=True
     )
     header: list[str] | None = None
+    records = 0
     while True:
         start = reader.line_num + 1
         try:
@@ -93,6 +94,7 @@ def read_table(
                 problems.add(None, f'no column "{fields.text}" (columns: {columns}); use --text-field')
                 return
             continue
+        records += 1
         if len(row) != len(header):
             problems.add(start, f"row has {len(row)} fields, header has {len(header)}")
             continue
@@ -108,3 +110,5 @@ def read_table(
         )
     if header is None:
         problems.add(None, "empty file, no header row; skipped")
+    elif records == 0:
+        problems.add(None, f"no rows after the header ({kind}); nothing to read")

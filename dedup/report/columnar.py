@@ -10,12 +10,11 @@ imported only here and only when Parquet is asked for.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from dedup.atomic_file import replacing
 from dedup.errors import MissingDependencyError
 from dedup.model import PassageCluster, ScanResult
 
@@ -151,24 +150,11 @@ def _schemas(pa: Any) -> Mapping[str, Any]:
     }
 
 
-@contextlib.contextmanager
-def _replacing(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, renamed onto it when the block ends without error."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
-        yield Path(tmp)
-        Path(tmp).replace(target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def write_parquet(result: ScanResult, folder: str | Path) -> list[Path]:
     """Write ``TABLES`` as ``folder/NAME.parquet`` (the folder is created); returns the paths.
 
-    Each file is written under a temporary name and renamed, so an interrupted run never
-    leaves a half-written table (it may leave the earlier tables of a run written).
+    Every table is written under a temporary name and all are renamed at the end, so an
+    interrupted run leaves no half-written table and no mix of old and new tables.
 
     Raises:
         MissingDependencyError: pyarrow is not installed.
@@ -178,10 +164,10 @@ def write_parquet(result: ScanResult, folder: str | Path) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     schemas = _schemas(pa)
     written = []
-    for name, rows in tables(result).items():
-        path = target / f"{name}.parquet"
-        table = pa.Table.from_pylist(rows, schema=schemas[name])
-        with _replacing(path) as tmp:
-            pq.write_table(table, tmp)
-        written.append(path)
+    with contextlib.ExitStack() as renames:  # every table under a temporary name, renamed together
+        for name, rows in tables(result).items():
+            path = target / f"{name}.parquet"
+            table = pa.Table.from_pylist(rows, schema=schemas[name])
+            pq.write_table(table, renames.enter_context(replacing(path)))
+            written.append(path)
     return written

@@ -72,12 +72,18 @@
     return el("td", { cls: cls }, [typeof content === "string" ? content : content]);
   }
 
-  function pager(base, page, total) {
+  // A list route is "#NAME/PAGE" or, filtered, "#NAME/PAGE/FILTER": the filter lives in the
+  // address, so paging, the back button and a shared link keep it.
+  function listRoute(base, page, filter) {
+    return "#" + base + "/" + page + (filter ? "/" + encodeURIComponent(filter) : "");
+  }
+
+  function pager(base, page, total, filter) {
     var pages = Math.max(1, Math.ceil(total / PAGE));
     return el("div", { cls: "pager" }, [
-      page > 1 ? link("#" + base + "/" + (page - 1), "« previous") : null,
+      page > 1 ? link(listRoute(base, page - 1, filter), "« previous") : null,
       el("span", { text: "page " + page + " of " + pages + " (" + total + ")" }),
-      page < pages ? link("#" + base + "/" + (page + 1), "next »") : null,
+      page < pages ? link(listRoute(base, page + 1, filter), "next »") : null,
     ]);
   }
 
@@ -135,12 +141,13 @@
     input.value = filter || "";
     var body = el("div", null, [
       table(["document a", "document b", "passages", "shared characters", "Jaccard"], pairRows(indices.slice((page - 1) * PAGE, page * PAGE))),
-      pager("pairs", page, indices.length),
+      pager("pairs", page, indices.length, filter),
     ]);
     input.addEventListener("input", function () {
       var fresh = pairList(1, input.value)[2];
       body.replaceWith(fresh);
       body = fresh;
+      history.replaceState(null, "", listRoute("pairs", 1, input.value));  // no hashchange: keeps focus
     });
     return [el("h2", { text: plural(pairs.length, "matched pair") }), input, body];
   }
@@ -388,7 +395,7 @@
     var b = parts.length > 2 ? parseInt(parts[2], 10) : NaN;
     var page = isNaN(a) || a < 1 ? 1 : a;
     if (name === "clusters" && DATA.clusters) show("list", clusterList(page));
-    else if (name === "pairs") show("list", pairList(page, ""));
+    else if (name === "pairs") show("list", pairList(page, decodeURIComponent(parts.slice(2).join("/"))));
     else if (name === "boilerplate" && DATA.boilerplate) show("list", boilerplateList(page));
     else if (name === "drafts" && DATA.drafts) show("list", draftList(page));
     else if (name === "cluster" && DATA.clusters) show("detail", clusterDetail(a - 1));

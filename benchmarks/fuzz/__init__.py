@@ -1,0 +1,1 @@
+"""Coverage-guided fuzzing of the readers, tokenizer and scan with atheris (libFuzzer)."""
