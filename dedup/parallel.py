@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -58,10 +59,15 @@ def ordered_map(
     _work = (function, shared)
     try:
         context = multiprocessing.get_context("fork")
-        with context.Pool(min(jobs, len(items))) as pool:
+        with context.Pool(min(jobs, len(items)), initializer=_ignore_interrupts) as pool:
             yield from pool.imap(_run, items, chunksize=1)
     finally:
         _work = None
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C reaches the whole process group: the parent handles it (and ends the workers)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _run(item: Any) -> Any:

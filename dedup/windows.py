@@ -9,6 +9,7 @@ document pair are merged into regions that the aligner then reads word by word.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,19 +76,47 @@ def merge_regions(
     >>> merge_regions(*one, gap=0, a_len=50, b_len=200, margin=2)
     [Region(a_start=0, a_stop=17, b_start=98, b_stop=117)]
     """
+    return merge_region_lists(
+        a_starts.tolist(),
+        a_stops.tolist(),
+        b_starts.tolist(),
+        b_stops.tolist(),
+        gap=gap,
+        a_len=a_len,
+        b_len=b_len,
+        margin=margin,
+        diagonal_gap=diagonal_gap,
+    )
+
+
+def merge_region_lists(
+    a_starts: list[int],
+    a_stops: list[int],
+    b_starts: list[int],
+    b_stops: list[int],
+    *,
+    gap: int,
+    a_len: int,
+    b_len: int,
+    margin: int,
+    diagonal_gap: int | None = None,
+) -> list[Region]:
+    """``merge_regions`` on plain lists.
+
+    A document pair has a handful of window pairs, and numpy's per-call cost on arrays
+    that small was most of a scan's alignment time.
+    """
     diagonal_gap = gap if diagonal_gap is None else diagonal_gap
-    diagonals = b_starts - a_starts
+    diagonals = [b - a for a, b in zip(a_starts, b_starts, strict=True)]
     regions: list[Region] = []
-    for a_group in _groups(a_starts, a_stops, gap):
-        for b_group in _groups(b_starts[a_group], b_stops[a_group], gap):
-            in_b = a_group[b_group]
-            for d_group in _groups(diagonals[in_b], diagonals[in_b], diagonal_gap):
-                members = in_b[d_group]
+    for a_group in _groups(a_starts, a_stops, range(len(a_starts)), gap):
+        for in_b in _groups(b_starts, b_stops, a_group, gap):
+            for members in _groups(diagonals, diagonals, in_b, diagonal_gap):
                 core = Region(
-                    a_start=int(a_starts[members].min()),
-                    a_stop=int(a_stops[members].max()),
-                    b_start=int(b_starts[members].min()),
-                    b_stop=int(b_stops[members].max()),
+                    a_start=min(a_starts[m] for m in members),
+                    a_stop=max(a_stops[m] for m in members),
+                    b_start=min(b_starts[m] for m in members),
+                    b_stop=max(b_stops[m] for m in members),
                 )
                 regions.append(grow(core, margin, a_len=a_len, b_len=b_len))
     return regions
@@ -115,56 +144,49 @@ def on_diagonal(region: Region, a_start: int, b_start: int, *, tolerance: int) -
     return low <= b_start - a_start <= high
 
 
-def _groups(starts: I64, stops: I64, gap: int) -> list[I64]:
-    """Indices of ranges grouped into runs whose ranges overlap or lie within ``gap`` of each other."""
-    order = np.argsort(starts, kind="stable")
-    groups: list[I64] = []
+def _groups(starts: list[int], stops: list[int], indices: Iterable[int], gap: int) -> list[list[int]]:
+    """``indices`` grouped into runs whose ranges overlap or lie within ``gap`` of each other."""
+    groups: list[list[int]] = []
     current: list[int] = []
     reach = 0
-    for i in order.tolist():
+    for i in sorted(indices, key=starts.__getitem__):
         if current and starts[i] > reach + gap:
-            groups.append(np.array(current, dtype=np.int64))
+            groups.append(current)
             current = []
-        reach = max(reach, int(stops[i])) if current else int(stops[i])  # diagonals may be negative
+        reach = max(reach, stops[i]) if current else stops[i]  # diagonals may be negative
         current.append(i)
     if current:
-        groups.append(np.array(current, dtype=np.int64))
+        groups.append(current)
     return groups
 
 
 def cap_partners(
-    a_docs: I64, b_docs: I64, left: I64, right: I64, n_docs: int, limit: int
-) -> tuple[I64, I64, int]:
-    """Keep the candidate window pairs of document pairs within each document's ``limit`` partners.
+    pair_a: I64, pair_b: I64, weights: I64, n_docs: int, limit: int
+) -> tuple[npt.NDArray[np.bool_], int]:
+    """Which document pairs to keep so that no document is aligned with more than ``limit`` others.
 
-    ``a_docs[k] < b_docs[k]`` are the documents of window pair ``(left[k], right[k])``.
-    A document's partners are ranked by how many candidate window pairs they share
-    with it (more first; ties: the lower document index), and a document pair is kept
-    when each of its two documents ranks the other within its first ``limit``. Returns
-    the kept ``left``, ``right`` and how many documents had more than ``limit`` partners.
+    ``(pair_a[k], pair_b[k])`` are distinct document pairs and ``weights[k]`` how many
+    candidate window pairs they share. A document's partners are ranked by weight (more
+    first; ties: the lower document index), and a pair is kept when each of its two
+    documents ranks the other within its first ``limit``. Returns the keep mask and how
+    many documents had more than ``limit`` partners.
 
-    >>> d = np.array([0, 0, 0, 1]), np.array([1, 2, 2, 2])
-    >>> kept = cap_partners(*d, np.arange(4), np.arange(4), 3, 1)
-    >>> kept[0].tolist(), kept[2]
-    ([1, 2], 3)
+    >>> keep, capped = cap_partners(np.array([0, 0]), np.array([1, 2]), np.array([1, 2]), 3, 1)
+    >>> keep.tolist(), capped
+    ([False, True], 1)
     """
-    codes, inverse, counts = np.unique(
-        a_docs * np.int64(n_docs) + b_docs, return_inverse=True, return_counts=True
-    )
-    pair_a, pair_b = codes // n_docs, codes % n_docs
     partners = np.bincount(pair_a, minlength=n_docs) + np.bincount(pair_b, minlength=n_docs)
     capped = int((partners > limit).sum())
     if capped == 0:
-        return left, right, 0
+        return np.ones(len(pair_a), dtype=bool), 0
     # Each pair seen from both of its documents: rank partners per document.
     doc = np.concatenate((pair_a, pair_b))
     other = np.concatenate((pair_b, pair_a))
-    weight = np.concatenate((counts, counts))
+    weight = np.concatenate((weights, weights))
     order = np.lexsort((other, -weight, doc))
     first_of_doc = np.searchsorted(doc[order], doc[order], side="left")
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order)) - first_of_doc
-    n_pairs = len(codes)
-    kept_pairs = (rank[:n_pairs] < limit) & (rank[n_pairs:] < limit)
-    keep = kept_pairs[inverse]
-    return left[keep], right[keep], capped
+    n_pairs = len(pair_a)
+    keep: npt.NDArray[np.bool_] = (rank[:n_pairs] < limit) & (rank[n_pairs:] < limit)
+    return keep, capped

@@ -1,6 +1,7 @@
 """Fast paths of a large scan against slow references: spilled LSH bands, worker processes, limits."""
 
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from dedup.cluster import document_clusters
 from dedup.lsh import SpilledBands, candidate_pairs
 from dedup.model import PassageCluster, Span
 from dedup.parallel import ordered_map
-from dedup.windows import cap_partners
+from dedup.windows import Region, cap_partners, merge_regions
 
 
 def _square_minus(shared: int, item: int) -> int:
@@ -35,10 +36,11 @@ def test_spilled_bands_give_the_same_candidates_as_all_keys_in_memory(
 ) -> None:
     keys = np.array(rows, dtype=np.uint64).reshape(-1, 3)
     expected = candidate_pairs(keys, max_bucket_size=max_bucket_size)
-    with SpilledBands(3) as spill:
+    with SpilledBands(3, memory_bytes=8 * 3 * 7) as spill:  # the first seven rows stay in memory
         for start in range(0, len(keys), batch):
             spill.append(keys[start : start + batch])
         found = spill.candidate_pairs(max_bucket_size=max_bucket_size)
+        assert spill.spilled == (len(keys) > 7)
     assert found.pairs.tolist() == expected.pairs.tolist()
     assert found.capped_buckets == expected.capped_buckets
 
@@ -59,8 +61,9 @@ def test_spilled_bands_with_groups_keep_exactly_the_pairs_across_groups() -> Non
 def test_spilled_bands_on_two_processes_equal_one() -> None:
     rng = np.random.default_rng(3)
     keys = rng.integers(0, 40, size=(2_000, 4), dtype=np.uint64)
-    with SpilledBands(4) as spill:
+    with SpilledBands(4, memory_bytes=0) as spill:
         spill.append(keys)
+        assert spill.spilled
         one = spill.candidate_pairs(max_bucket_size=60, jobs=1)
         two = spill.candidate_pairs(max_bucket_size=60, jobs=2)
     assert (
@@ -69,17 +72,17 @@ def test_spilled_bands_on_two_processes_equal_one() -> None:
     assert one.capped_buckets == two.capped_buckets > 0
 
 
-def _cap_partners_reference(a_docs: list[int], b_docs: list[int], limit: int) -> tuple[list[int], int]:
-    """Kept window-pair positions and capped documents, by ranking each document's partners in Python."""
-    weight = Counter(zip(a_docs, b_docs, strict=True))
+def _cap_partners_reference(
+    window_pairs: list[tuple[int, int]], limit: int
+) -> tuple[set[tuple[int, int]], int]:
+    """Kept document pairs and capped documents, by ranking each document's partners in Python."""
+    weight = Counter(window_pairs)
     partners: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for (a, b), count in weight.items():
         partners[a].append((-count, b))
         partners[b].append((-count, a))
     allowed = {d: {other for _, other in sorted(p)[:limit]} for d, p in partners.items()}
-    kept = [
-        k for k, (a, b) in enumerate(zip(a_docs, b_docs, strict=True)) if b in allowed[a] and a in allowed[b]
-    ]
+    kept = {(a, b) for a, b in weight if b in allowed[a] and a in allowed[b]}
     return kept, sum(1 for p in partners.values() if len(p) > limit)
 
 
@@ -93,13 +96,17 @@ def _cap_partners_reference(a_docs: list[int], b_docs: list[int], limit: int) ->
 def test_cap_partners_equals_ranking_each_documents_partners(
     pairs: list[tuple[int, int]], limit: int
 ) -> None:
-    a_docs = np.array([a for a, _ in pairs], dtype=np.int64)
-    b_docs = np.array([b for _, b in pairs], dtype=np.int64)
-    positions = np.arange(len(pairs), dtype=np.int64)
-    left, right, capped = cap_partners(a_docs, b_docs, positions, positions + 100, 9, limit)
-    kept, expected_capped = _cap_partners_reference(a_docs.tolist(), b_docs.tolist(), limit)
-    assert left.tolist() == kept
-    assert right.tolist() == [k + 100 for k in kept]
+    weights = Counter(pairs)
+    distinct = sorted(weights)
+    keep, capped = cap_partners(
+        np.array([a for a, _ in distinct], dtype=np.int64),
+        np.array([b for _, b in distinct], dtype=np.int64),
+        np.array([weights[p] for p in distinct], dtype=np.int64),
+        9,
+        limit,
+    )
+    expected, expected_capped = _cap_partners_reference(pairs, limit)
+    assert {p for p, kept in zip(distinct, keep.tolist(), strict=True) if kept} == expected
     assert capped == expected_capped
 
 
@@ -153,3 +160,106 @@ def test_scan_with_chunks_on_two_processes_equals_one_process(monkeypatch: pytes
     assert two == one
     assert one.matches
     assert one.duplicates
+
+
+def test_ctrl_c_during_a_scan_on_two_workers_says_one_line_and_leaves_no_file(tmp_path: Path) -> None:
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source = tmp_path / "big.jsonl"
+    source.write_text(
+        "".join(json.dumps({"id": d.id, "text": d.text}) + "\n" for d in generate(8_000, seed=2)),
+        encoding="utf-8",
+    )
+    target = tmp_path / "out.json"
+    # As in a terminal: Ctrl-C is not ignored (a background shell job ignores it) and
+    # reaches the scan's whole process group, workers included.
+    restore_ctrl_c = "import signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler)"
+    command = [*("scan", str(source), "--jobs", "2", "-q", "--format", "json", "-o", str(target))]
+    scan_process = subprocess.Popen(
+        [sys.executable, "-c", f"{restore_ctrl_c}; from dedup.cli import main; sys.exit(main())", *command],
+        cwd=Path(__file__).resolve().parents[1],
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    time.sleep(2.5)  # reading and the first chunks: the whole scan takes over ten seconds
+    os.killpg(scan_process.pid, signal.SIGINT)  # what Ctrl-C sends: the whole foreground group
+    _, err = scan_process.communicate(timeout=60)
+    assert scan_process.returncode == 130
+    assert len(err.strip().splitlines()) == 1  # one line, no traceback from a worker
+    assert err.strip().startswith("dedup: interrupted;")
+    assert not target.exists()
+
+
+def _merge_regions_reference(
+    a_starts: np.ndarray,
+    a_stops: np.ndarray,
+    b_starts: np.ndarray,
+    b_stops: np.ndarray,
+    gap: int,
+    margin: int,
+    diagonal_gap: int,
+) -> list[Region]:
+    """The earlier numpy merge: stable argsort per grouping, groups as index arrays."""
+
+    def groups(starts: np.ndarray, stops: np.ndarray, gap: int) -> list[np.ndarray]:
+        found: list[np.ndarray] = []
+        current: list[int] = []
+        reach = 0
+        for i in np.argsort(starts, kind="stable").tolist():
+            if current and starts[i] > reach + gap:
+                found.append(np.array(current))
+                current = []
+            reach = max(reach, int(stops[i])) if current else int(stops[i])
+            current.append(i)
+        return [*found, np.array(current)] if current else found
+
+    diagonals = b_starts - a_starts
+    regions = []
+    for a_group in groups(a_starts, a_stops, gap):
+        for b_group in groups(b_starts[a_group], b_stops[a_group], gap):
+            in_b = a_group[b_group]
+            for d_group in groups(diagonals[in_b], diagonals[in_b], diagonal_gap):
+                members = in_b[d_group]
+                regions.append(
+                    Region(
+                        max(0, int(a_starts[members].min()) - margin),
+                        min(100, int(a_stops[members].max()) + margin),
+                        max(0, int(b_starts[members].min()) - margin),
+                        min(100, int(b_stops[members].max()) + margin),
+                    )
+                )
+    return regions
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    pairs=st.lists(st.tuples(st.integers(0, 80), st.integers(0, 80)), min_size=1, max_size=25),
+    gap=st.integers(0, 10),
+    margin=st.integers(0, 20),
+    diagonal_gap=st.integers(0, 10),
+)
+def test_merge_regions_on_lists_equals_the_numpy_reference(
+    pairs: list[tuple[int, int]], gap: int, margin: int, diagonal_gap: int
+) -> None:
+    a_starts = np.array([a for a, _ in pairs], dtype=np.int64)
+    b_starts = np.array([b for _, b in pairs], dtype=np.int64)
+    a_stops, b_stops = a_starts + 20, b_starts + 20
+    expected = _merge_regions_reference(a_starts, a_stops, b_starts, b_stops, gap, margin, diagonal_gap)
+    found = merge_regions(
+        a_starts,
+        a_stops,
+        b_starts,
+        b_stops,
+        gap=gap,
+        a_len=100,
+        b_len=100,
+        margin=margin,
+        diagonal_gap=diagonal_gap,
+    )
+    assert found == expected

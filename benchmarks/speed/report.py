@@ -65,6 +65,7 @@ def scan(section: Json) -> list[str]:
                 r.get("scan_s", f"> {r['child_wall_s']} (stopped)" if r["status"] == "timeout" else "-"),
                 stage_text,
                 f"{r['child_peak_rss_mb']:,.0f}" if "child_peak_rss_mb" in r else "-",
+                f"{r['peak_pss_with_workers_mb']:,.0f}" if "peak_pss_with_workers_mb" in r else "-",
                 f"{r['stats']['window_candidates']:,}" if "stats" in r else "-",
                 f"{r['stats']['regions_aligned']:,}" if "stats" in r else "-",
             ]
@@ -77,6 +78,7 @@ def scan(section: Json) -> list[str]:
             "scan s",
             "stages s",
             "peak RSS MiB",
+            "PSS with workers MiB",
             "window candidates",
             "regions aligned",
         ],
