@@ -1,0 +1,92 @@
+"""``dedup.spark.scan``: the local scan's stages on Spark, with the same result."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dedup.errors import DuplicateIdError, InputError
+from dedup.readers import FieldMap, InputProblem
+from dedup.readers.problems import ProblemHandler
+from dedup.spark import local_parts as local
+from dedup.spark import stages
+from dedup.spark.inputs import load
+from dedup.spark.local_parts import ScanOptions, ScanResult
+from dedup.spark.session import default_session, require_pyspark
+
+
+def scan(
+    data: object,
+    *,
+    options: ScanOptions | None = None,
+    spark: Any = None,
+    fields: FieldMap | None = None,
+    partitions: int | None = None,
+    on_problem: ProblemHandler | None = None,
+    **read_options: Any,
+) -> ScanResult:
+    """Scan a corpus on Spark: the same near-duplicates, matches and clusters as ``dedup.scan``.
+
+    Args:
+        data: a Spark DataFrame (one row per document), a path or paths (JSONL and Parquet
+            files or folders of them are read by Spark; other inputs by dedup's readers on
+            the driver), or an iterable of Documents.
+        options: as for ``dedup.scan``.
+        spark: the SparkSession to run on; None starts (or reuses) a local one.
+        fields: which columns hold the id, text and metadata.
+        partitions: partitions of every shuffle; None: the session's default parallelism.
+        on_problem: called with each record skipped or field ignored while reading.
+        **read_options: passed to ``read_documents`` for inputs read on the driver
+            (``input_format``, ``encoding``, ``strict``, ``max_chars``).
+
+    Raises:
+        MissingDependencyError: PySpark or Java is missing (the message says what to install).
+        DuplicateIdError: two documents share an id.
+        InputError: there are no documents to scan.
+    """
+    require_pyspark()
+    opts = options or ScanOptions()
+    session = spark if spark is not None else default_session()
+    parts = partitions or int(session.sparkContext.defaultParallelism)
+    loaded = load(session, data, fields or FieldMap(), partitions=parts, read_options=read_options)
+    for problem in loaded.problems:
+        _report(problem, on_problem)
+    documents = loaded.documents.persist()
+    if documents.isEmpty():
+        raise InputError(loaded.where, None, "no documents to scan")
+    try:
+        return _run(documents, opts, parts)
+    finally:
+        documents.unpersist()
+
+
+def _report(problem: InputProblem, on_problem: ProblemHandler | None) -> None:
+    if on_problem is not None:
+        on_problem(problem)
+
+
+def _run(documents: Any, opts: ScanOptions, partitions: int) -> ScanResult:
+    repeated = documents.map(lambda kv: (kv[0], 1)).reduceByKey(lambda a, b: a + b, partitions)
+    twice = repeated.filter(lambda kv: kv[1] > 1).keys().takeOrdered(1)
+    if twice:
+        raise DuplicateIdError(f"two documents have the id {twice[0]!r}; ids must be unique")
+    feats = stages.features(documents, opts).persist()
+    near = stages.near_duplicates(feats, opts, partitions)
+    if opts.passages:
+        found = stages.passages(documents, opts, partitions)
+        matches = stages.collect_matches(found)
+        window_candidates, regions, passage_capped = found.window_candidates, found.regions, found.capped
+    else:
+        matches, window_candidates, regions, passage_capped = [], 0, 0, 0
+    duplicates = stages.collect_pairs(near)
+    summary = feats.map(lambda kv: (kv[0], kv[1].words, len(kv[1].shingles))).collect()
+    words = {doc_id: n for doc_id, n, _ in summary}
+    docs = sorted((doc for _, doc in documents.collect()), key=lambda d: d.id)
+    counts = local.Counts(
+        shingles=sum(n for _, _, n in summary),
+        duplicate_candidates=near.candidates,
+        window_candidates=window_candidates,
+        regions=regions,
+        capped_buckets=near.capped + passage_capped,
+    )
+    feats.unpersist()
+    return local.assemble(docs, [words[d.id] for d in docs], duplicates, matches, counts, opts)
