@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import add
 from typing import Any
 
 from dedup.errors import DuplicateIdError, InputError
@@ -9,6 +10,7 @@ from dedup.readers import FieldMap, InputProblem
 from dedup.readers.problems import ProblemHandler
 from dedup.spark import local_parts as local
 from dedup.spark import stages
+from dedup.spark.assemble import SparkResult, assemble
 from dedup.spark.inputs import load
 from dedup.spark.local_parts import ScanOptions, ScanResult
 from dedup.spark.session import default_session, require_pyspark
@@ -33,7 +35,8 @@ def scan(
         options: as for ``dedup.scan``.
         spark: the SparkSession to run on; None starts (or reuses) a local one.
         fields: which columns hold the id, text and metadata.
-        partitions: partitions of every shuffle; None: the session's default parallelism.
+        partitions: partitions of every shuffle; None: one per 256 documents, at most the
+            session's default parallelism.
         on_problem: called with each record skipped or field ignored while reading.
         **read_options: passed to ``read_documents`` for inputs read on the driver
             (``input_format``, ``encoding``, ``strict``, ``max_chars``).
@@ -46,17 +49,23 @@ def scan(
     require_pyspark()
     opts = options or ScanOptions()
     session = spark if spark is not None else default_session()
-    parts = partitions or int(session.sparkContext.defaultParallelism)
-    loaded = load(session, data, fields or FieldMap(), partitions=parts, read_options=read_options)
+    most = partitions or int(session.sparkContext.defaultParallelism)
+    loaded = load(session, data, fields or FieldMap(), partitions=most, read_options=read_options)
     for problem in loaded.problems:
         _report(problem, on_problem)
     documents = loaded.documents.persist()
-    if documents.isEmpty():
+    count = documents.count()
+    if count == 0:
         raise InputError(loaded.where, None, "no documents to scan")
+    # Each partition costs a task per stage: a small corpus is not spread thinner than this.
+    parts = partitions or max(1, min(most, -(-count // _DOCS_PER_PARTITION)))
     try:
-        return _run(documents, opts, parts)
+        return _run(documents, opts, parts).collect()
     finally:
         documents.unpersist()
+
+
+_DOCS_PER_PARTITION = 256
 
 
 def _report(problem: InputProblem, on_problem: ProblemHandler | None) -> None:
@@ -64,29 +73,26 @@ def _report(problem: InputProblem, on_problem: ProblemHandler | None) -> None:
         on_problem(problem)
 
 
-def _run(documents: Any, opts: ScanOptions, partitions: int) -> ScanResult:
+def _run(documents: Any, opts: ScanOptions, partitions: int) -> SparkResult:
     repeated = documents.map(lambda kv: (kv[0], 1)).reduceByKey(lambda a, b: a + b, partitions)
     twice = repeated.filter(lambda kv: kv[1] > 1).keys().takeOrdered(1)
     if twice:
         raise DuplicateIdError(f"two documents have the id {twice[0]!r}; ids must be unique")
-    feats = stages.features(documents, opts).persist()
+    rows = stages.numbered(documents, partitions).persist()
+    feats = stages.features(rows, opts).persist()
     near = stages.near_duplicates(feats, opts, partitions)
     if opts.passages:
-        found = stages.passages(documents, opts, partitions)
-        matches = stages.collect_matches(found)
+        found = stages.passages(rows, opts, partitions)
+        matches = found.matches.persist()
         window_candidates, regions, passage_capped = found.window_candidates, found.regions, found.capped
     else:
-        matches, window_candidates, regions, passage_capped = [], 0, 0, 0
-    duplicates = stages.collect_pairs(near)
-    summary = feats.map(lambda kv: (kv[0], kv[1].words, len(kv[1].shingles))).collect()
-    words = {doc_id: n for doc_id, n, _ in summary}
-    docs = sorted((doc for _, doc in documents.collect()), key=lambda d: d.id)
+        matches = documents.context.emptyRDD()
+        window_candidates, regions, passage_capped = 0, 0, 0
     counts = local.Counts(
-        shingles=sum(n for _, _, n in summary),
+        shingles=feats.map(lambda kv: len(kv[1][1].shingles)).fold(0, add),
         duplicate_candidates=near.candidates,
         window_candidates=window_candidates,
         regions=regions,
         capped_buckets=near.capped + passage_capped,
     )
-    feats.unpersist()
-    return local.assemble(docs, [words[d.id] for d in docs], duplicates, matches, counts, opts)
+    return assemble(documents, rows, feats, near.pairs, matches, counts, opts, partitions)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -92,12 +92,17 @@ def _from_frame(frame: Any, fields: FieldMap, where: str) -> Loaded:
     return Loaded(documents, tuple(problems), where)
 
 
+def _date_text(value: datetime) -> str:
+    """A Spark timestamp as ISO text in UTC (PySpark hands them over as naive local times)."""
+    return value.astimezone(UTC).isoformat()
+
+
 def _documents(rows: Iterable[Any], fields: FieldMap, where: str) -> Iterator[tuple[str, Any]]:
     """("doc", Document) per good row, ("problem", InputProblem) per skipped row or ignored field."""
     found: list[InputProblem] = []
     problems = ProblemSink(strict=False, on_problem=found.append).file(where)
     for row in rows:
-        record = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in row.asDict(True).items()}
+        record = {k: _date_text(v) if isinstance(v, datetime) else v for k, v in row.asDict(True).items()}
         text = record.get(fields.text)
         if not isinstance(text, str) or not text.strip():
             yield "problem", InputProblem(where, None, f"record {record.get(fields.id)!r}: no text, skipped")

@@ -15,19 +15,20 @@ and ``align_pair`` (regions -> aligned matches). Per component: ``finish_compone
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 import numpy as np
 import numpy.typing as npt
 
-from dedup import boilerplate, cluster
+from dedup import cluster
 from dedup.hashing import combine_runs
-from dedup.lsh import RECALL_WEIGHTS, band_keys, choose_bands
+from dedup.lsh import RECALL_WEIGHTS, band_keys, candidate_pairs, choose_bands
 from dedup.minhash import Signer, estimate_jaccard
 from dedup.model import (
     Document,
     DocumentCluster,
+    DocumentInfo,
     DuplicatePair,
     Match,
     PassageCluster,
@@ -43,16 +44,18 @@ from dedup.scan import (
     _informative,
     _NearDuplicates,
     _PassageWork,
-    _same_source,
     _to_matches,
 )
 from dedup.shingle import jaccard, shingle_set
 from dedup.windows import cut, merge_regions
 
 __all__ = [
+    "ComponentPassages",
+    "Counts",
     "DocFeatures",
     "Document",
     "DocumentCluster",
+    "DocumentInfo",
     "DuplicatePair",
     "Match",
     "PassageCluster",
@@ -64,10 +67,14 @@ __all__ = [
     "WindowFeatures",
     "align_pair",
     "assemble",
-    "bucket_pairs",
+    "bucket_candidates",
     "doc_features",
     "document_bands",
+    "document_info",
+    "finish_cluster",
+    "finish_passages",
     "passage_bands",
+    "scan_stats",
     "tokenize",
     "verify_pair",
     "window_features",
@@ -141,17 +148,13 @@ def window_features(text: str, opts: ScanOptions) -> WindowFeatures | None:
     return WindowFeatures(starts, stops, band_keys(signatures, bands, rows))
 
 
-def bucket_pairs(members: Sequence[object], max_bucket_size: int) -> list[tuple[object, object]]:
-    """Pairs of one LSH bucket in the local engine's row order: all pairs, or first-to-rest when capped.
+def bucket_candidates(keys: U64, max_bucket_size: int) -> tuple[I64, int]:
+    """(pairs of positions sharing a key, capped buckets) of one band's keys, by ``lsh.candidate_pairs``.
 
-    ``lsh.candidate_pairs`` links every member of a bucket larger than ``max_bucket_size``
-    to its first member only (m - 1 pairs instead of m(m - 1)/2); its first member is
-    the lowest row, i.e. the first in (document id, window start) order.
+    Positions are the keys' order, which must be the local engine's row order.
     """
-    ordered = sorted(members)  # type: ignore[type-var]
-    if len(ordered) > max_bucket_size:
-        return [(ordered[0], other) for other in ordered[1:]]
-    return [(ordered[i], ordered[j]) for i in range(len(ordered)) for j in range(i + 1, len(ordered))]
+    found = candidate_pairs(keys.reshape(-1, 1), max_bucket_size=max_bucket_size)
+    return found.pairs, found.capped_buckets
 
 
 def verify_pair(
@@ -164,21 +167,20 @@ def verify_pair(
     return DuplicatePair(a_id, b_id, similarity, estimate_jaccard(a.signature, b.signature))
 
 
-def align_pair(
-    a: Document, b: Document, windows: Sequence[tuple[int, int, int, int]], opts: ScanOptions
-) -> tuple[list[Match], int]:
+def align_pair(a: Document, b: Document, starts: I64, opts: ScanOptions) -> tuple[list[Match], int]:
     """(matches, regions aligned) of one document pair from its candidate window pairs, as ``scan._passages``.
 
-    ``windows`` holds ``(a_start, a_stop, b_start, b_stop)`` token ranges, ``a.id < b.id``.
+    ``starts`` holds the first tokens ``(a_start, b_start)`` of the window pairs, sorted,
+    ``a.id < b.id``; a window ends ``window`` tokens later or at the end of its text,
+    as ``windows.cut`` makes it.
     """
-    ordered = sorted(windows)
     ta, tb = tokenize(a.text), tokenize(b.text)
-    column = np.array(ordered, dtype=np.int64).reshape(-1, 4)
+    a_starts, b_starts = starts[:, 0], starts[:, 1]
     regions = merge_regions(
-        column[:, 0],
-        column[:, 1],
-        column[:, 2],
-        column[:, 3],
+        a_starts,
+        np.minimum(a_starts + opts.window, len(ta)),
+        b_starts,
+        np.minimum(b_starts + opts.window, len(tb)),
         gap=opts.max_gap,
         a_len=len(ta),
         b_len=len(tb),
@@ -227,6 +229,73 @@ def assemble(
     return _assemble(docs, lengths, near, found, opts)
 
 
+@dataclass(frozen=True, slots=True)
+class ComponentPassages:
+    """What the local ``_assemble`` makes of the matches among one group of documents."""
+
+    matches: list[Match]  # boilerplate (and, when asked, same-source) matches left out
+    passages: list[PassageCluster]
+    boilerplate: list[PassageCluster]
+    coverage: dict[str, float]  # of the documents with kept matches
+
+
+def finish_passages(
+    docs: Sequence[Document], matches: Sequence[Match], opts: ScanOptions
+) -> ComponentPassages:
+    """Passage clusters, boilerplate, kept matches and coverage of documents that only match each other.
+
+    Every match, passage and boilerplate passage lies inside one connected group of
+    documents, so the local ``_assemble`` run on each group alone gives, taken together,
+    what it gives on the whole corpus. Its document clusters are not used here: near
+    duplicates also link documents, so clusters come from a second pass
+    (``finish_cluster``).
+    """
+    empty = _NearDuplicates([], 0, 0, 0)
+    found = _PassageWork(sorted(matches), 0, 0, 0)
+    ordered = sorted(docs, key=lambda d: d.id)
+    part = _assemble(ordered, cast(list[Tokens], [_Length(0) for _ in ordered]), empty, found, opts)
+    shares = {doc_id: share for c in part.clusters for doc_id, share in c.coverage.items()}
+    return ComponentPassages(list(part.matches), list(part.passages), list(part.boilerplate), shares)
+
+
+def finish_cluster(
+    links: Sequence[tuple[str, str]],
+    docs: Sequence[Document],
+    passages: Sequence[tuple[int, PassageCluster]],
+    coverage: dict[str, float],
+) -> DocumentCluster:
+    """The syndication cluster of one connected group of documents, by ``cluster.document_clusters``.
+
+    ``passages`` are the reused passages whose first span is in the group, with their
+    index in the whole result; the cluster's passage indices are mapped back to those.
+    """
+    ordered = sorted(passages, key=lambda ip: ip[0])
+    published = {d.id: d.published for d in docs}
+    sources = {d.id: d.source for d in docs}
+    (found,) = cluster.document_clusters(links, [p for _, p in ordered], coverage, published, sources)
+    return replace(found, passages=tuple(ordered[i][0] for i in found.passages))
+
+
+def document_info(doc: Document, words: int, opts: ScanOptions) -> DocumentInfo:
+    """What the result keeps of one document, as the local ``_assemble`` makes it."""
+    empty = _NearDuplicates([], 0, 0, 0)
+    alone = _assemble([doc], cast(list[Tokens], [_Length(words)]), empty, _PassageWork([], 0, 0, 0), opts)
+    return alone.documents[0]
+
+
+def scan_stats(documents: int, empty_documents: int, counts: Counts) -> ScanStats:
+    """The stats of a whole scan from the counts of its stages."""
+    return ScanStats(
+        documents=documents,
+        empty_documents=empty_documents,
+        shingles=counts.shingles,
+        duplicate_candidates=counts.duplicate_candidates,
+        window_candidates=counts.window_candidates,
+        regions_aligned=counts.regions,
+        capped_buckets=counts.capped_buckets,
+    )
+
+
 class _Length:
     """Stands in for Tokens where ``_assemble`` only asks for ``len()``: the texts are not re-tokenised."""
 
@@ -237,11 +306,3 @@ class _Length:
 
     def __len__(self) -> int:
         return self.n
-
-
-# Names used by later stages (clusters per component); kept here so the adapter is the only import.
-passage_clusters = cluster.passage_clusters
-document_clusters = cluster.document_clusters
-coverage = cluster.coverage
-split_boilerplate = boilerplate.split
-same_source = _same_source

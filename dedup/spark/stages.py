@@ -1,9 +1,17 @@
-"""The scan's stages as Spark jobs over an RDD of ``(id, Document)``.
+"""The scan's stages as Spark jobs over an RDD of ``(row, Document)``, rows numbered in id order.
 
 tokenise/shingle/sign per partition -> band keys shuffled by (band, key) -> bucket pairs
 (capped) -> verified duplicates; windows -> band keys -> window pairs -> grouped by
 document pair -> aligned matches. What happens to each document, bucket and pair is the
-local engine's code (``local_parts``); Spark only decides where it runs.
+local engine's code (``local_parts``); Spark decides where it runs.
+
+Band keys travel as numpy blocks, not one Python record per key: each partition sends
+every other partition one block of ``(band, key, row)`` arrays holding the keys that
+hash there, and the receiving partition finds its buckets with the local
+``lsh.candidate_pairs``. A (band, key) bucket always lands whole in one partition, so
+it is capped exactly as the local engine caps it. Rows are numbered as the local engine
+numbers them (documents in id order; windows by ``document << WINDOW_BITS | start``),
+so "the first member of a bucket" is the same document or window in both engines.
 """
 
 from __future__ import annotations
@@ -13,10 +21,20 @@ from dataclasses import dataclass
 from operator import add
 from typing import Any
 
-from dedup.spark import local_parts as local
-from dedup.spark.local_parts import DocFeatures, Document, DuplicatePair, Match, ScanOptions
+import numpy as np
+import numpy.typing as npt
 
+from dedup.spark import local_parts as local
+from dedup.spark.local_parts import DocFeatures, Document, ScanOptions
+
+I64 = npt.NDArray[np.int64]
+U64 = npt.NDArray[np.uint64]
+
+WINDOW_BITS = 24  # window rows are document << 24 | first token: 16.7M tokens per document at most
 _SIGN_BATCH = 512  # documents signed together in one partition (the local scan signs all at once)
+_SPREAD = np.uint64(0x9E3779B97F4A7C15)
+
+Featured = tuple[str, DocFeatures]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +56,19 @@ class Passages:
     capped: int
 
 
-def features(documents: Any, opts: ScanOptions) -> Any:
-    """RDD of ``(id, DocFeatures)``: tokens, shingle set, signature and band keys of every document."""
-    return documents.mapPartitions(lambda part: _features(part, opts), preservesPartitioning=True)
+def numbered(documents: Any, partitions: int) -> Any:
+    """RDD of ``(row, Document)``: rows 0..n-1 in id order, the local scan's document order."""
+    ordered = documents.sortByKey(numPartitions=partitions)
+    return ordered.zipWithIndex().map(lambda kv_row: (kv_row[1], kv_row[0][1]))
 
 
-def _features(part: Iterable[tuple[str, Document]], opts: ScanOptions) -> Iterator[tuple[str, DocFeatures]]:
-    batch: list[tuple[str, Document]] = []
+def features(rows: Any, opts: ScanOptions) -> Any:
+    """RDD of ``(row, (id, DocFeatures))``: shingle set, signature and band keys of every document."""
+    return rows.mapPartitions(lambda part: _features(part, opts), preservesPartitioning=True)
+
+
+def _features(part: Iterable[tuple[int, Document]], opts: ScanOptions) -> Iterator[tuple[int, Featured]]:
+    batch: list[tuple[int, Document]] = []
     for item in part:
         batch.append(item)
         if len(batch) >= _SIGN_BATCH:
@@ -53,86 +77,168 @@ def _features(part: Iterable[tuple[str, Document]], opts: ScanOptions) -> Iterat
     yield from _sign(batch, opts)
 
 
-def _sign(batch: list[tuple[str, Document]], opts: ScanOptions) -> list[tuple[str, DocFeatures]]:
+def _sign(batch: list[tuple[int, Document]], opts: ScanOptions) -> list[tuple[int, Featured]]:
     found = local.doc_features([doc.text for _, doc in batch], opts)
-    return [(doc_id, f) for (doc_id, _), f in zip(batch, found, strict=True)]
+    return [(row, (doc.id, f)) for (row, doc), f in zip(batch, found, strict=True)]
 
 
 def near_duplicates(feats: Any, opts: ScanOptions, partitions: int) -> NearDuplicates:
     """Document level: (band, key) buckets -> candidate pairs -> exact Jaccard, as the local scan."""
-    keyed = feats.filter(lambda kv: len(kv[1].shingles) > 0).flatMap(
-        lambda kv: [((band, key), kv[0]) for band, key in enumerate(kv[1].keys.tolist())]
-    )
-    buckets = _buckets(keyed, partitions)
-    capped = buckets.filter(lambda members: len(members) > opts.max_bucket_size).count()
-    candidates = (
-        buckets.flatMap(lambda members: local.bucket_pairs(members, opts.max_bucket_size))
-        .distinct(partitions)
+    keyed = feats.mapPartitions(lambda part: _doc_blocks(part, partitions))
+    found = _bucket_pairs(keyed, opts.max_bucket_size, partitions).persist()
+    capped = found.filter(lambda item: item[0] == "capped").map(lambda item: item[1]).fold(0, add)
+    pairs = (
+        found.filter(lambda item: item[0] == "pairs")
+        .map(lambda item: (0, item[1]))
+        .mapPartitions(lambda blocks: _spread_pairs(blocks, partitions))
+        .partitionBy(partitions, _identity)
+        .mapPartitions(_unique_pairs)
         .persist()
     )
-    count = candidates.count()
-    with_a = candidates.join(feats, partitions).map(lambda kv: (kv[1][0], (kv[0], kv[1][1])))
-    both = with_a.join(feats, partitions)
+    count = pairs.count()
+    found.unpersist()
+    with_a = pairs.join(feats, partitions).map(lambda kv: (kv[1][0], kv[1][1]))
     threshold = opts.threshold
-    pairs = both.map(
-        lambda kv: local.verify_pair(kv[1][0][0], kv[1][0][1], kv[0], kv[1][1], threshold)
-    ).filter(lambda p: p is not None)
-    return NearDuplicates(pairs, count, capped)
+    verified = (
+        with_a.join(feats, partitions)
+        .map(lambda kv: local.verify_pair(kv[1][0][0], kv[1][0][1], kv[1][1][0], kv[1][1][1], threshold))
+        .filter(lambda p: p is not None)
+    )
+    return NearDuplicates(verified, count, capped)
 
 
-def passages(documents: Any, opts: ScanOptions, partitions: int) -> Passages:
+def _doc_blocks(part: Iterable[tuple[int, Featured]], partitions: int) -> Iterator[tuple[int, Any]]:
+    items = [(row, f) for row, (_, f) in part if len(f.shingles) > 0]  # empty documents are never candidates
+    if not items:
+        return
+    rows = np.array([row for row, _ in items], dtype=np.int64)
+    keys = np.vstack([f.keys for _, f in items])
+    yield from _blocks(rows, keys, partitions)
+
+
+def _blocks(rows: I64, keys: U64, partitions: int) -> Iterator[tuple[int, Any]]:
+    """``(partition, (bands, keys, rows))`` blocks: every (band, key) of these rows, sent where it hashes."""
+    n, bands = keys.shape
+    band = np.repeat(np.arange(bands, dtype=np.int16)[None, :], n, axis=0).ravel()
+    flat = keys.ravel()
+    row = np.repeat(rows, bands)
+    with np.errstate(over="ignore"):
+        target = ((flat ^ (band.astype(np.uint64) * _SPREAD)) % np.uint64(partitions)).astype(np.int64)
+    order = np.argsort(target, kind="stable")
+    bounds = np.searchsorted(target[order], np.arange(partitions + 1))
+    for p in range(partitions):
+        chosen = order[bounds[p] : bounds[p + 1]]
+        if len(chosen):
+            yield p, (band[chosen], flat[chosen], row[chosen])
+
+
+def _identity(key: int) -> int:
+    return key
+
+
+def _bucket_pairs(keyed: Any, max_bucket_size: int, partitions: int) -> Any:
+    """("pairs", int64 array (k, 2)) and ("capped", count) items, from every partition's buckets."""
+    return keyed.partitionBy(partitions, _identity).mapPartitions(
+        lambda blocks: _pairs_in_partition(blocks, max_bucket_size)
+    )
+
+
+def _pairs_in_partition(blocks: Iterable[tuple[int, Any]], max_bucket_size: int) -> Iterator[tuple[str, Any]]:
+    parts = [block for _, block in blocks]
+    if not parts:
+        return
+    band = np.concatenate([b for b, _, _ in parts])
+    key = np.concatenate([k for _, k, _ in parts])
+    row = np.concatenate([r for _, _, r in parts])
+    capped = 0
+    for b in np.unique(band).tolist():
+        inside = np.flatnonzero(band == b)
+        inside = inside[np.argsort(row[inside], kind="stable")]  # the local engine's row order
+        pairs, capped_here = local.bucket_candidates(key[inside], max_bucket_size)
+        capped += capped_here
+        if len(pairs):
+            yield "pairs", row[inside][pairs]
+    yield "capped", capped
+
+
+def _spread_pairs(blocks: Iterable[tuple[int, I64]], partitions: int) -> Iterator[tuple[int, I64]]:
+    """Send each pair to the partition its (row, row) hashes to, so duplicates across bands meet."""
+    for _, pairs in blocks:
+        with np.errstate(over="ignore"):
+            mixed = pairs[:, 0].astype(np.uint64) * _SPREAD ^ pairs[:, 1].astype(np.uint64)
+        target = (mixed % np.uint64(partitions)).astype(np.int64)
+        for p in np.unique(target).tolist():
+            yield p, pairs[target == p]
+
+
+def _unique_pairs(blocks: Iterable[tuple[int, I64]]) -> Iterator[tuple[int, int]]:
+    arrays = [pairs for _, pairs in blocks]
+    if not arrays:
+        return
+    yield from ((a, b) for a, b in np.unique(np.concatenate(arrays), axis=0).tolist())
+
+
+def passages(rows: Any, opts: ScanOptions, partitions: int) -> Passages:
     """Passage level: window buckets -> window pairs across documents -> aligned matches per document pair."""
-    keyed = documents.flatMap(lambda kv: _window_keys(kv[0], kv[1], opts))
-    buckets = _buckets(keyed, partitions)
-    capped = buckets.filter(lambda members: len(members) > opts.max_bucket_size).count()
-    window_pairs = (
-        buckets.flatMap(lambda members: local.bucket_pairs(members, opts.max_bucket_size))
-        .filter(lambda pair: pair[0][0] != pair[1][0])
-        .distinct(partitions)
+    keyed = rows.mapPartitions(lambda part: _window_blocks(part, opts, partitions))
+    found = _bucket_pairs(keyed, opts.max_bucket_size, partitions).persist()
+    capped = found.filter(lambda item: item[0] == "capped").map(lambda item: item[1]).fold(0, add)
+    per_doc_pair = (
+        found.filter(lambda item: item[0] == "pairs")
+        .map(lambda item: (0, item[1]))
+        .mapPartitions(lambda blocks: _spread_window_pairs(blocks, partitions))
+        .partitionBy(partitions, _identity)
+        .mapPartitions(_document_pairs)
         .persist()
     )
-    count = window_pairs.count()
-    per_doc_pair = window_pairs.map(
-        lambda p: ((p[0][0], p[1][0]), (p[0][1], p[0][2], p[1][1], p[1][2]))
-    ).groupByKey(partitions)
-    with_a = per_doc_pair.map(lambda kv: (kv[0][0], (kv[0][1], list(kv[1])))).join(documents, partitions)
-    with_b = with_a.map(lambda kv: (kv[1][0][0], (kv[1][1], kv[1][0][1]))).join(documents, partitions)
+    count = per_doc_pair.map(lambda kv: len(kv[1])).fold(0, add)
+    with_a = per_doc_pair.map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).join(rows, partitions)
+    with_b = with_a.map(lambda kv: (kv[1][0][0], (kv[1][1], kv[1][0][1]))).join(rows, partitions)
     aligned = with_b.map(lambda kv: local.align_pair(kv[1][0][0], kv[1][1], kv[1][0][1], opts)).persist()
     regions = aligned.map(lambda found: found[1]).fold(0, add)
     matches = aligned.flatMap(lambda found: found[0])
+    found.unpersist()
     return Passages(matches, count, regions, capped)
 
 
-def _window_keys(doc_id: str, doc: Document, opts: ScanOptions) -> list[tuple[tuple[int, int], Any]]:
-    found = local.window_features(doc.text, opts)
-    if found is None:
-        return []
-    rows: list[tuple[tuple[int, int], Any]] = []
-    for start, stop, keys in zip(
-        found.starts.tolist(), found.stops.tolist(), found.keys.tolist(), strict=True
-    ):
-        member = (doc_id, start, stop)
-        rows.extend(((band, key), member) for band, key in enumerate(keys))
-    return rows
+def _window_blocks(
+    part: Iterable[tuple[int, Document]], opts: ScanOptions, partitions: int
+) -> Iterator[tuple[int, Any]]:
+    rows: list[I64] = []
+    keys: list[U64] = []
+    for doc_row, doc in part:
+        found = local.window_features(doc.text, opts)
+        if found is None:
+            continue
+        rows.append((np.int64(doc_row) << np.int64(WINDOW_BITS)) | found.starts)
+        keys.append(found.keys)
+    if rows:
+        yield from _blocks(np.concatenate(rows), np.vstack(keys), partitions)
 
 
-def _buckets(keyed: Any, partitions: int) -> Any:
-    """Members of every (band, key) bucket of two or more, as lists; cached for the two passes over them."""
-    return (
-        keyed.groupByKey(partitions)
-        .map(lambda kv: list(kv[1]))
-        .filter(lambda members: len(members) > 1)
-        .persist()
-    )
+def _spread_window_pairs(blocks: Iterable[tuple[int, I64]], partitions: int) -> Iterator[tuple[int, I64]]:
+    """Window pairs across two documents, sent to the partition their document pair hashes to."""
+    for _, pairs in blocks:
+        docs = pairs >> np.int64(WINDOW_BITS)
+        across = docs[:, 0] != docs[:, 1]
+        pairs, docs = pairs[across], docs[across]
+        with np.errstate(over="ignore"):
+            mixed = docs[:, 0].astype(np.uint64) * _SPREAD ^ docs[:, 1].astype(np.uint64)
+        target = (mixed % np.uint64(partitions)).astype(np.int64)
+        for p in np.unique(target).tolist():
+            yield p, pairs[target == p]
 
 
-def collect_pairs(near: NearDuplicates) -> list[DuplicatePair]:
-    """The verified duplicate pairs on the driver."""
-    pairs: list[DuplicatePair] = near.pairs.collect()
-    return pairs
-
-
-def collect_matches(found: Passages) -> list[Match]:
-    """The aligned matches on the driver."""
-    matches: list[Match] = found.matches.collect()
-    return matches
+def _document_pairs(blocks: Iterable[tuple[int, I64]]) -> Iterator[tuple[tuple[int, int], I64]]:
+    """``((row a, row b), window starts (k, 2))`` per document pair: its distinct candidate window pairs."""
+    arrays = [pairs for _, pairs in blocks]
+    if not arrays:
+        return
+    pairs = np.unique(np.concatenate(arrays), axis=0)  # sorted by window a, then window b
+    docs = pairs >> np.int64(WINDOW_BITS)
+    starts = pairs & np.int64((1 << WINDOW_BITS) - 1)
+    order = np.lexsort((docs[:, 1], docs[:, 0]))
+    pairs, docs, starts = pairs[order], docs[order], starts[order]
+    bounds = np.flatnonzero((np.diff(docs[:, 0]) != 0) | (np.diff(docs[:, 1]) != 0)) + 1
+    for group in np.split(np.arange(len(pairs)), bounds):
+        yield (int(docs[group[0], 0]), int(docs[group[0], 1])), starts[group]
