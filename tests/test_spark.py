@@ -2,7 +2,7 @@
 
 One session for the whole run; without PySpark or Java the tests skip, except under
 CI=true, where a skipped Spark test would hide a broken engine, so it fails instead.
-Inputs cover every way in: Documents, a JSONL path, a Parquet path, a DataFrame, the CLI.
+Inputs cover every way in: Documents, a Parquet folder, a DataFrame, JSONL through the CLI.
 """
 
 from __future__ import annotations
@@ -78,18 +78,9 @@ def test_example_corpus_gives_the_local_answer(spark: Any) -> None:
     assert local.matches
     assert local.boilerplate
     assert local.clusters
+    cached = len(spark.sparkContext._jsc.getPersistentRDDs())
     assert spark_scan(docs, spark) == local
-
-
-def test_seeds_read_by_spark_from_jsonl_give_the_local_answer(
-    spark: Any, seeds_dir: Path, tmp_path: Path
-) -> None:
-    path = tmp_path / "seeds.jsonl"
-    seeds = list(dedup.read_documents(seeds_dir))
-    path.write_text("".join(json.dumps(r) + "\n" for r in as_records(seeds)), encoding="utf-8")
-    local = dedup.scan(list(dedup.read_documents(path)))
-    assert local.matches
-    assert spark_scan(str(path), spark) == local
+    assert len(spark.sparkContext._jsc.getPersistentRDDs()) == cached  # the scan's caches are released
 
 
 def test_generated_corpus_read_by_spark_from_parquet_gives_the_local_answer(
@@ -129,12 +120,16 @@ def test_dataframe_with_a_stock_phrase_caps_the_bucket_like_the_local_engine(spa
     assert spark_scan(frame, spark, options=options) == local
 
 
-def test_command_line_engine_spark_writes_the_local_json(
-    spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_command_line_engine_spark_reads_jsonl_with_spark_and_writes_the_local_json(
+    spark: Any, seeds_dir: Path, tmp_path: Path
 ) -> None:
+    corpus = tmp_path / "seeds.jsonl"
+    records = as_records(list(dedup.read_documents(seeds_dir)))
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     local_out, spark_out = tmp_path / "local.json", tmp_path / "spark.json"
-    assert main(["scan", str(EXAMPLES), "--format", "json", "-o", str(local_out)]) == 0
-    assert main(["scan", str(EXAMPLES), "--engine", "spark", "--format", "json", "-o", str(spark_out)]) == 0
+    assert main(["scan", str(corpus), "--format", "json", "-o", str(local_out)]) == 0
+    assert main(["scan", str(corpus), "--engine", "spark", "--format", "json", "-o", str(spark_out)]) == 0
+    assert json.loads(local_out.read_text(encoding="utf-8"))["matches"]  # the seed pair shares passages
     assert spark_out.read_text(encoding="utf-8") == local_out.read_text(encoding="utf-8")
 
 
@@ -148,12 +143,11 @@ def test_connected_components_equal_union_find_on_random_graphs_and_a_long_chain
     from dedup.spark.components import components
 
     rng = random.Random(3)
-    chain = [f"n{i:03d}" for i in range(200)]
+    chain = [f"n{i:03d}" for i in range(100)]
     rng.shuffle(chain)  # a path whose labels zigzag: the slow case for label propagation
     graphs = [list(itertools.pairwise(chain))]
-    for size in (30, 120):
-        nodes = [f"d{i}" for i in range(size)]
-        graphs.append([(rng.choice(nodes), rng.choice(nodes)) for _ in range(size)])
+    nodes = [f"d{i}" for i in range(80)]
+    graphs.append([(rng.choice(nodes), rng.choice(nodes)) for _ in range(80)])
     for edges in graphs:
         nodes = sorted({n for e in edges for n in e if e[0] != e[1]})
         index = {n: i for i, n in enumerate(nodes)}

@@ -106,8 +106,8 @@ def scan_command(
             raise click.UsageError("--index and --report work with the local engine only")
         from dedup.spark import scan as spark_scan
 
-        for path in paths:
-            if path == "-" or not Path(path).exists():
+        for path in paths:  # URIs (s3://, hdfs://) are Spark's to check
+            if path == "-" or ("://" not in path and not Path(path).exists()):
                 raise click.UsageError(f"{path}: no such file or directory (the Spark engine reads files)")
         result = spark_scan(
             list(paths),
@@ -119,6 +119,12 @@ def scan_command(
             strict=kwargs["strict"],
             max_chars=kwargs["max_document_chars"],
         )
+        if result.stats.capped_buckets:
+            click.echo(
+                f"dedup: {result.stats.capped_buckets:,} LSH buckets had more than {options.max_bucket_size} "
+                "members (stock phrases, mass copies) and were capped: each member linked to the first only",
+                err=True,
+            )
         _write(result, None, fmt, output, report_path, paths)
         return EXIT_INPUT_PROBLEMS if problems.count else EXIT_OK
     documents = read(paths, kwargs, problems)

@@ -5,7 +5,8 @@ checked when a scan starts, with a one-line message naming what to install. Impo
 this package does not import PySpark.
 """
 
-from dedup.spark.engine import scan
+from dedup.spark.assemble import SparkResult
+from dedup.spark.engine import run, scan
 from dedup.spark.session import local_session
 
-__all__ = ["local_session", "scan"]
+__all__ = ["SparkResult", "local_session", "run", "scan"]

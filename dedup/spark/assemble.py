@@ -48,6 +48,14 @@ class SparkResult:
     boilerplate: Any
     clusters: Any
     stats: ScanStats
+    cached_before: frozenset[int]  # RDDs cached before the scan started: not the scan's to release
+
+    def release(self) -> None:
+        """Drop the stages this scan cached (the RDDs are recomputed if used again)."""
+        cached = self.documents.context._jsc.getPersistentRDDs()
+        for rdd_id in list(cached.keys()):
+            if rdd_id not in self.cached_before:
+                cached[rdd_id].unpersist()
 
     def collect(self) -> ScanResult:
         """The whole result on the driver: equal to what ``dedup.scan`` returns for the same documents."""
@@ -71,6 +79,7 @@ def assemble(
     counts: local.Counts,
     opts: ScanOptions,
     partitions: int,
+    cached_before: frozenset[int],
 ) -> SparkResult:
     """Clusters, boilerplate and coverage around the pairs and matches, as the local ``_assemble``."""
     words = feats.mapValues(lambda f: f[1].words)
@@ -109,6 +118,7 @@ def assemble(
         boilerplate=boiler,
         clusters=ordered.zipWithIndex().map(lambda ci: (ci[1], ci[0])),
         stats=stats,
+        cached_before=cached_before,
     )
 
 

@@ -28,6 +28,38 @@ def scan(
 ) -> ScanResult:
     """Scan a corpus on Spark: the same near-duplicates, matches and clusters as ``dedup.scan``.
 
+    The arguments are ``run``'s; the result is collected on the driver.
+    """
+    found = run(
+        data,
+        options=options,
+        spark=spark,
+        fields=fields,
+        partitions=partitions,
+        on_problem=on_problem,
+        **read_options,
+    )
+    try:
+        return found.collect()
+    finally:
+        found.release()
+
+
+def run(
+    data: object,
+    *,
+    options: ScanOptions | None = None,
+    spark: Any = None,
+    fields: FieldMap | None = None,
+    partitions: int | None = None,
+    on_problem: ProblemHandler | None = None,
+    **read_options: Any,
+) -> SparkResult:
+    """Scan a corpus on Spark and keep the result distributed: RDDs of documents, pairs, matches, clusters.
+
+    ``SparkResult.collect()`` is what ``scan`` returns; ``SparkResult.release()`` frees
+    the cached stages.
+
     Args:
         data: a Spark DataFrame (one row per document), a path or paths (JSONL and Parquet
             files or folders of them are read by Spark; other inputs by dedup's readers on
@@ -53,6 +85,7 @@ def scan(
     loaded = load(session, data, fields or FieldMap(), partitions=most, read_options=read_options)
     for problem in loaded.problems:
         _report(problem, on_problem)
+    cached_before = frozenset(session.sparkContext._jsc.getPersistentRDDs().keys())
     documents = loaded.documents.persist()
     count = documents.count()
     if count == 0:
@@ -60,9 +93,10 @@ def scan(
     # Each partition costs a task per stage: a small corpus is not spread thinner than this.
     parts = partitions or max(1, min(most, -(-count // _DOCS_PER_PARTITION)))
     try:
-        return _run(documents, opts, parts).collect()
-    finally:
+        return _run(documents, opts, parts, cached_before)
+    except BaseException:
         documents.unpersist()
+        raise
 
 
 _DOCS_PER_PARTITION = 256
@@ -73,7 +107,7 @@ def _report(problem: InputProblem, on_problem: ProblemHandler | None) -> None:
         on_problem(problem)
 
 
-def _run(documents: Any, opts: ScanOptions, partitions: int) -> SparkResult:
+def _run(documents: Any, opts: ScanOptions, partitions: int, cached_before: frozenset[int]) -> SparkResult:
     repeated = documents.map(lambda kv: (kv[0], 1)).reduceByKey(lambda a, b: a + b, partitions)
     twice = repeated.filter(lambda kv: kv[1] > 1).keys().takeOrdered(1)
     if twice:
@@ -95,4 +129,4 @@ def _run(documents: Any, opts: ScanOptions, partitions: int) -> SparkResult:
         regions=regions,
         capped_buckets=near.capped + passage_capped,
     )
-    return assemble(documents, rows, feats, near.pairs, matches, counts, opts, partitions)
+    return assemble(documents, rows, feats, near.pairs, matches, counts, opts, partitions, cached_before)

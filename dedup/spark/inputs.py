@@ -70,7 +70,9 @@ def _spark_format(paths: list[str]) -> str | None:
     kinds: set[str | None] = set()
     for given in paths:
         path = Path(given)
-        if path.is_dir():
+        if "://" in given:  # s3://bucket/articles.parquet: Spark reads it; only the name can be looked at
+            kinds.add(_SPARK_FORMATS.get(Path(given.rstrip("/")).suffix.lower()))
+        elif path.is_dir():
             inside = {
                 f.suffix.lower() for f in path.iterdir() if f.is_file() and not f.name.startswith((".", "_"))
             }

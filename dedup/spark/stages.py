@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from dedup.errors import OptionsError
 from dedup.spark import local_parts as local
 from dedup.spark.local_parts import DocFeatures, Document, ScanOptions
 
@@ -210,6 +211,11 @@ def _window_blocks(
         found = local.window_features(doc.text, opts)
         if found is None:
             continue
+        if found.starts[-1] >= 1 << WINDOW_BITS:
+            raise OptionsError(
+                f"document {doc.id!r} has over {1 << WINDOW_BITS:,} words, more than the Spark engine "
+                "numbers; cut long documents (max_chars=, --max-document-chars)"
+            )
         rows.append((np.int64(doc_row) << np.int64(WINDOW_BITS)) | found.starts)
         keys.append(found.keys)
     if rows:
