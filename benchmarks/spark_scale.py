@@ -98,7 +98,9 @@ def run(engine: str, folder: Path, args: argparse.Namespace) -> dict[str, Any]:
     wall = time.perf_counter() - start
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # largest child so far
     if done.returncode != 0:
-        tail = done.stderr.strip().splitlines()[-3:]
+        (RESULTS / f"spark-{engine}-stderr.log").write_text(done.stderr)  # the whole story, for a post-mortem
+        lines = done.stderr.strip().splitlines()
+        tail = [line for line in lines if "Error" in line or "Exception" in line][:5] or lines[-3:]
         return {"engine": engine, "status": "failed", "wall_seconds": round(wall, 1), "error": tail}
     report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     report.update(status="ok", wall_seconds=round(wall, 1), peak_rss_mb_so_far=round(peak_mb))

@@ -22,7 +22,7 @@ import dedup
 from benchmarks.corpus import generate
 from dedup.cli import main
 from dedup.cluster import UnionFind
-from dedup.errors import DuplicateIdError, MissingDependencyError
+from dedup.errors import DuplicateIdError, InputError, MissingDependencyError
 from dedup.model import Document
 from dedup.spark import session as spark_session
 from tests.conftest import EXAMPLES
@@ -137,6 +137,15 @@ def test_two_documents_with_one_id_are_refused(spark: Any) -> None:
     frame = spark.createDataFrame([{"id": "a", "text": "One text."}, {"id": "a", "text": "Another text."}])
     with pytest.raises(DuplicateIdError, match="'a'"):
         spark_scan(frame, spark)
+
+
+def test_a_frame_without_the_text_column_or_without_rows_is_a_one_line_input_error(spark: Any) -> None:
+    frame = spark.createDataFrame([{"id": "a", "body": "One text."}])
+    with pytest.raises(InputError, match=r'no column "text" \(columns: .*body.*\); use --text-field'):
+        spark_scan(frame, spark)
+    blank = spark.createDataFrame([{"id": "a", "text": "   "}])
+    with pytest.raises(InputError, match="no documents to scan"):
+        spark_scan(blank, spark)
 
 
 def test_connected_components_equal_union_find_on_random_graphs_and_a_long_chain(spark: Any) -> None:

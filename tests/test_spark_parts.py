@@ -21,10 +21,11 @@ from dedup.errors import MissingDependencyError
 from dedup.lsh import candidate_pairs
 from dedup.spark import session
 from dedup.spark.stages import WINDOW_BITS, _blocks, _document_pairs, _pairs_in_partition
+from tests.conftest import EXAMPLES
 
 
 def shuffled_pairs(
-    keys: np.ndarray, rows: np.ndarray, partitions: int, cap: int, mappers: int
+    keys: np.ndarray, rows: np.ndarray, partitions: int, cap: int, mappers: int, owner_bits: int | None = None
 ) -> tuple[set[tuple[int, int]], int]:
     """Pairs and capped buckets as the Spark stage finds them: rows split over mappers, blocks by target."""
     by_target: dict[int, list[tuple[int, Any]]] = defaultdict(list)
@@ -35,7 +36,7 @@ def shuffled_pairs(
     found: set[tuple[int, int]] = set()
     capped = 0
     for blocks in by_target.values():
-        for kind, value in _pairs_in_partition(blocks, cap):
+        for kind, value in _pairs_in_partition(blocks, cap, owner_bits):
             if kind == "capped":
                 capped += value
             else:
@@ -64,6 +65,10 @@ def test_blocks_by_band_and_key_give_the_local_candidate_pairs_and_caps(
     found, capped = shuffled_pairs(keys[order], rows[order], partitions, cap, mappers)
     assert found == {(int(a), int(b)) for a, b in expected.pairs}
     assert capped == expected.capped_buckets
+    # Rows as windows of documents (row >> 2): pairs inside one document are left out early.
+    across, capped = shuffled_pairs(keys[order], rows[order], partitions, cap, mappers, owner_bits=2)
+    assert across == {(int(a), int(b)) for a, b in expected.pairs if a >> 2 != b >> 2}
+    assert capped == expected.capped_buckets
 
 
 def test_window_pairs_are_grouped_per_document_pair_with_their_starts() -> None:
@@ -90,7 +95,7 @@ def test_without_pyspark_the_command_says_so_in_one_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setitem(sys.modules, "pyspark", None)
-    code = main(["scan", "--engine", "spark", "examples/news"])
+    code = main(["scan", "--engine", "spark", str(EXAMPLES)])
     err = capsys.readouterr().err
     assert code == 2
     assert err.strip().count("\n") == 0

@@ -8,8 +8,15 @@ When a local module changes shape, this file is the only one to fix.
 Per document (run inside ``mapPartitions``):
     ``doc_features``: tokens -> shingle set, MinHash signature, band keys (document level);
     ``window_features``: passage windows that pass the repetition filter, and their band keys.
-Per bucket: ``bucket_pairs`` (the cap included). Per pair: ``verify_pair`` (exact Jaccard)
-and ``align_pair`` (regions -> aligned matches). Per component: ``finish_component``.
+Per partition of (band, key) rows: ``bucket_candidates`` (``lsh.candidate_pairs``, the cap
+included). Per pair: ``verify_pair`` (exact Jaccard) and ``align_pair`` (regions ->
+aligned matches). Per connected group of documents: ``finish_passages`` (the local
+``_assemble``: passages, boilerplate, kept matches, coverage) and ``finish_cluster``
+(``cluster.document_clusters``). Per document: ``document_info``; at the end ``scan_stats``.
+
+Private functions of ``dedup.scan`` used here (``_assemble``, ``_informative``,
+``_distinct``, ``_to_matches`` and its two work records) are the ones to check first
+when ``scan.py`` changes.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dedup import cluster
+from dedup.align import align
 from dedup.hashing import combine_runs
 from dedup.lsh import RECALL_WEIGHTS, band_keys, candidate_pairs, choose_bands
 from dedup.minhash import Signer, estimate_jaccard
@@ -66,7 +74,6 @@ __all__ = [
     "Tokens",
     "WindowFeatures",
     "align_pair",
-    "assemble",
     "bucket_candidates",
     "doc_features",
     "document_bands",
@@ -186,8 +193,6 @@ def align_pair(a: Document, b: Document, starts: I64, opts: ScanOptions) -> tupl
         b_len=len(tb),
         margin=opts.window,
     )
-    from dedup.align import align
-
     alignments = [
         found
         for region in regions
@@ -212,21 +217,6 @@ class Counts:
     window_candidates: int
     regions: int
     capped_buckets: int
-
-
-def assemble(
-    docs: Sequence[Document],
-    words: Sequence[int],
-    duplicates: Sequence[DuplicatePair],
-    matches: Sequence[Match],
-    counts: Counts,
-    opts: ScanOptions,
-) -> ScanResult:
-    """The local ``scan._assemble`` over what the Spark stages found (``docs`` sorted by id)."""
-    near = _NearDuplicates(sorted(duplicates), counts.duplicate_candidates, counts.shingles, 0)
-    found = _PassageWork(sorted(matches), counts.window_candidates, counts.regions, counts.capped_buckets)
-    lengths = cast(list[Tokens], [_Length(n) for n in words])
-    return _assemble(docs, lengths, near, found, opts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -137,14 +137,22 @@ def _identity(key: int) -> int:
     return key
 
 
-def _bucket_pairs(keyed: Any, max_bucket_size: int, partitions: int) -> Any:
+def _bucket_pairs(keyed: Any, max_bucket_size: int, partitions: int, owner_bits: int | None = None) -> Any:
     """("pairs", int64 array (k, 2)) and ("capped", count) items, from every partition's buckets."""
     return keyed.partitionBy(partitions, _identity).mapPartitions(
-        lambda blocks: _pairs_in_partition(blocks, max_bucket_size)
+        lambda blocks: _pairs_in_partition(blocks, max_bucket_size, owner_bits)
     )
 
 
-def _pairs_in_partition(blocks: Iterable[tuple[int, Any]], max_bucket_size: int) -> Iterator[tuple[str, Any]]:
+def _pairs_in_partition(
+    blocks: Iterable[tuple[int, Any]], max_bucket_size: int, owner_bits: int | None = None
+) -> Iterator[tuple[str, Any]]:
+    """Every bucket's pairs (made unique) and the count of capped buckets, for one partition's blocks.
+
+    With ``owner_bits``, pairs of two rows of one document (``row >> owner_bits``) are
+    dropped here: the local scan drops them too, after finding them; overlapping windows
+    of one article collide in most bands, so they would be most of the shuffle.
+    """
     parts = [block for _, block in blocks]
     if not parts:
         return
@@ -152,13 +160,19 @@ def _pairs_in_partition(blocks: Iterable[tuple[int, Any]], max_bucket_size: int)
     key = np.concatenate([k for _, k, _ in parts])
     row = np.concatenate([r for _, _, r in parts])
     capped = 0
+    found: list[I64] = []
     for b in np.unique(band).tolist():
         inside = np.flatnonzero(band == b)
         inside = inside[np.argsort(row[inside], kind="stable")]  # the local engine's row order
         pairs, capped_here = local.bucket_candidates(key[inside], max_bucket_size)
         capped += capped_here
+        pairs = row[inside][pairs]
+        if owner_bits is not None:
+            pairs = pairs[(pairs[:, 0] >> owner_bits) != (pairs[:, 1] >> owner_bits)]
         if len(pairs):
-            yield "pairs", row[inside][pairs]
+            found.append(pairs)
+    if found:
+        yield "pairs", np.unique(np.concatenate(found), axis=0)
     yield "capped", capped
 
 
@@ -182,7 +196,7 @@ def _unique_pairs(blocks: Iterable[tuple[int, I64]]) -> Iterator[tuple[int, int]
 def passages(rows: Any, opts: ScanOptions, partitions: int) -> Passages:
     """Passage level: window buckets -> window pairs across documents -> aligned matches per document pair."""
     keyed = rows.mapPartitions(lambda part: _window_blocks(part, opts, partitions))
-    found = _bucket_pairs(keyed, opts.max_bucket_size, partitions).persist()
+    found = _bucket_pairs(keyed, opts.max_bucket_size, partitions, WINDOW_BITS).persist()
     capped = found.filter(lambda item: item[0] == "capped").map(lambda item: item[1]).fold(0, add)
     per_doc_pair = (
         found.filter(lambda item: item[0] == "pairs")
