@@ -280,23 +280,40 @@ def _align_groups(work: _AlignWork, groups: list[tuple[int, int]]) -> tuple[list
     for first, last in groups:
         lo, hi = first - first_row, last - first_row
         i, j = a_docs[lo], b_docs[lo]
-        ta, tb = work.store.tokens(i), work.store.tokens(j)
-        cores = merge_region_lists(
-            a_starts[lo:hi],
-            a_stops[lo:hi],
-            b_starts[lo:hi],
-            b_stops[lo:hi],
-            gap=opts.max_gap,
-            a_len=len(ta),
-            b_len=len(tb),
-            margin=0,
-            diagonal_gap=opts.step,  # the windows of one passage: diagonals a step apart
+        windows = (a_starts[lo:hi], a_stops[lo:hi], b_starts[lo:hi], b_stops[lo:hi])
+        pair_matches, regions = align_pair(
+            work.docs[i], work.store.tokens(i), work.docs[j], work.store.tokens(j), windows, opts
         )
-        regions_aligned += len(cores)
-        alignments = [found_passage for core in cores for found_passage in _align_region(core, ta, tb, opts)]
-        if alignments:
-            matches.extend(_to_matches(_distinct(alignments), work.docs[i], ta, work.docs[j], tb))
+        matches.extend(pair_matches)
+        regions_aligned += regions
     return matches, regions_aligned
+
+
+def align_pair(
+    a: Document,
+    ta: Tokens,
+    b: Document,
+    tb: Tokens,
+    windows: tuple[list[int], list[int], list[int], list[int]],
+    opts: ScanOptions,
+) -> tuple[list[Match], int]:
+    """(matches, regions aligned) of one document pair from its candidate window pairs.
+
+    ``windows`` are the pairs' token ranges: a's starts and stops, then b's. The Spark
+    engine calls this too, so both engines align a pair the same way.
+    """
+    cores = merge_region_lists(
+        *windows,
+        gap=opts.max_gap,
+        a_len=len(ta),
+        b_len=len(tb),
+        margin=0,
+        diagonal_gap=opts.step,  # the windows of one passage: diagonals a step apart
+    )
+    alignments = [found_passage for core in cores for found_passage in _align_region(core, ta, tb, opts)]
+    if not alignments:
+        return [], len(cores)
+    return _to_matches(_distinct(alignments), a, ta, b, tb), len(cores)
 
 
 def _align_region(core: Region, ta: Tokens, tb: Tokens, opts: ScanOptions) -> list[Alignment]:

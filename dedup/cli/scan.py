@@ -12,6 +12,7 @@ from dedup.cli.common import (
     CONTEXT,
     ProblemPrinter,
     build_options,
+    fields,
     output_stream,
     progress_bar,
     read,
@@ -20,6 +21,7 @@ from dedup.cli.common import (
 )
 from dedup.cli.index import given_options, open_index
 from dedup.errors import EXIT_INPUT_PROBLEMS, EXIT_OK, InputError
+from dedup.model import ScanResult
 from dedup.options import ScanOptions
 from dedup.report import FORMATS, render
 from dedup.report.columnar import write_parquet
@@ -80,6 +82,13 @@ _OPTION_FIELDS = frozenset(f.name for f in dataclasses.fields(ScanOptions))
     show_default=True,
     help="A document is aligned with at most this many others, those sharing most (capped_documents).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "spark"]),
+    default="local",
+    show_default=True,
+    help="spark: run the same stages on PySpark (local mode, or the cluster of spark-submit); same result.",
+)
 @scan_options
 @reader_options
 @click.pass_context
@@ -92,6 +101,7 @@ def scan_command(
     report_path: str | None,
     quiet: bool,
     archive: str | None,
+    engine: str,
     **kwargs: Any,
 ) -> int:
     """Scan documents for near-duplicates, reused passages and syndication clusters.
@@ -107,6 +117,7 @@ def scan_command(
       dedup scan today/ --index archive.db
       dedup scan examples/news --report report.html
       dedup scan articles.jsonl --format parquet -o tables/
+      dedup scan articles.parquet --engine spark --format parquet -o tables/
     """
     _check_output(fmt, output)
     problems = ProblemPrinter()
@@ -116,6 +127,27 @@ def scan_command(
         max_bucket_size=kwargs["max_bucket_size"],
         max_document_pairs=kwargs["max_document_pairs"],
     )
+    if engine == "spark":
+        if archive is not None or report_path is not None:
+            raise click.UsageError("--index and --report work with the local engine only")
+        from dedup.spark import scan as spark_scan
+
+        for path in paths:  # URIs (s3://, hdfs://) are Spark's to check
+            if path == "-" or ("://" not in path and not Path(path).exists()):
+                raise click.UsageError(f"{path}: no such file or directory (the Spark engine reads files)")
+        result = spark_scan(
+            list(paths),
+            options=options,
+            fields=fields(kwargs),
+            on_problem=problems,
+            input_format=kwargs["input_format"],
+            encoding=kwargs["encoding"],
+            strict=kwargs["strict"],
+            max_chars=kwargs["max_document_chars"],
+        )
+        _report_limits(result.stats.capped_buckets, result.stats.capped_documents, options)
+        _write(result, None, fmt, output, report_path, paths)
+        return EXIT_INPUT_PROBLEMS if problems.count else EXIT_OK
     documents = read(paths, kwargs, problems)
     if not documents:
         raise InputError(", ".join(paths), None, "no documents to scan")
@@ -137,7 +169,19 @@ def scan_command(
                     stored = index.store.get([d.id for d in result.documents if d.id not in texts])
                     texts.update((s.document.id, s.document.text) for s in stored)
     _report_limits(result.stats.capped_buckets, result.stats.capped_documents, options)
-    if report_path is not None:
+    _write(result, texts, fmt, output, report_path, paths)
+    return EXIT_INPUT_PROBLEMS if problems.count else EXIT_OK
+
+
+def _write(
+    result: ScanResult,
+    texts: dict[str, str] | None,
+    fmt: str,
+    output: str | None,
+    report_path: str | None,
+    paths: tuple[str, ...],
+) -> None:
+    if report_path is not None and texts is not None:
         with output_stream(report_path) as page:
             write_scan_report(result, texts, page, title=f"dedup scan {' '.join(paths)}")
     if fmt == "parquet":
@@ -145,7 +189,6 @@ def scan_command(
     else:
         with output_stream(output) as out:
             render(result, fmt, out)
-    return EXIT_INPUT_PROBLEMS if problems.count else EXIT_OK
 
 
 def _check_output(fmt: str, output: str | None) -> None:
