@@ -88,7 +88,7 @@ def test_generated_corpus_read_by_spark_from_parquet_gives_the_local_answer(
 ) -> None:
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
-    docs = generate(1000, seed=7)
+    docs = generate(3000, seed=7)  # "a few thousand articles" (issue #7)
     table = pa.table(
         {
             "id": [d.id for d in docs],
