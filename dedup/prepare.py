@@ -69,7 +69,9 @@ def prepare_chunk(work: tuple[Sequence[Document], ScanOptions], span: tuple[int,
     tokens = tokenize_many([docs[i].text for i in range(first, stop)])
     sets = shingle_sets_many(tokens, opts.shingle_size)
     signatures = Signer(opts.num_perm, opts.seed).sign_many(sets)
-    owner, w_start, w_stop, keys = _windows(tokens, first, opts) if opts.passages else _no_windows(opts)
+    owner, w_start, w_stop, keys = (
+        passage_windows(tokens, first, opts) if opts.passages else _no_windows(opts)
+    )
     lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=len(tokens))
     bounds = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     starts: Offsets = _concat([t.starts for t in tokens])
@@ -100,8 +102,11 @@ def _no_windows(opts: ScanOptions) -> tuple[I64, I64, I64, U64]:
     return empty, empty, empty, np.empty((0, passage_bands(opts)[0]), dtype=np.uint64)
 
 
-def _windows(tokens: Sequence[Tokens], first: int, opts: ScanOptions) -> tuple[I64, I64, I64, U64]:
-    """Owner, start, stop and band keys of every informative window of these documents."""
+def passage_windows(tokens: Sequence[Tokens], first: int, opts: ScanOptions) -> tuple[I64, I64, I64, U64]:
+    """Owner, start, stop and band keys of every informative window of these documents.
+
+    Owners count from ``first``. The Spark engine calls this per document too.
+    """
     signer = Signer(opts.passage_num_perm, opts.seed)
     bands, rows = passage_bands(opts)
     k = opts.passage_shingle_size

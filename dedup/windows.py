@@ -68,9 +68,8 @@ def merge_regions(
     paragraph that b repeats twice gives two regions, and last by their diagonal (the offset
     ``b_start - a_start``; runs further apart than ``diagonal_gap``, default ``gap``, split),
     so two paragraphs that b prints in the opposite order give two regions. Each region is
-    widened by
-    ``margin`` words on both sides (clipped to the texts), because the windows that
-    straddle a passage's edges often do not collide.
+    widened by ``margin`` words on both sides (clipped to the texts), because the windows
+    that straddle a passage's edges often do not collide.
 
     >>> one = np.array([0, 5]), np.array([10, 15]), np.array([100, 105]), np.array([110, 115])
     >>> merge_regions(*one, gap=0, a_len=50, b_len=200, margin=2)

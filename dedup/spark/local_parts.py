@@ -28,8 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dedup import cluster
-from dedup.hashing import combine_runs
-from dedup.lsh import RECALL_WEIGHTS, band_keys, candidate_pairs, choose_bands
+from dedup.lsh import band_keys, candidate_pairs
 from dedup.minhash import Signer, estimate_jaccard
 from dedup.model import (
     Document,
@@ -42,13 +41,12 @@ from dedup.model import (
     ScanStats,
     Span,
 )
-from dedup.normalize import Tokens, tokenize
+from dedup.normalize import Tokens, tokenize, tokenize_many
 from dedup.options import ScanOptions
-from dedup.prepare import TokenStore, informative
+from dedup.prepare import TokenStore, document_bands, passage_bands, passage_windows
 from dedup.scan import _assemble, _NearDuplicates, _PassageWork
 from dedup.scan import align_pair as scan_align_pair
-from dedup.shingle import jaccard, shingle_set
-from dedup.windows import cut
+from dedup.shingle import jaccard, shingle_sets_many
 
 __all__ = [
     "ComponentPassages",
@@ -85,18 +83,6 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
 
-def document_bands(opts: ScanOptions) -> tuple[int, int]:
-    """(bands, rows) of the document level, as the local scan picks them."""
-    if opts.bands is not None and opts.rows is not None:
-        return opts.bands, opts.rows
-    return choose_bands(opts.threshold, opts.num_perm, **RECALL_WEIGHTS)
-
-
-def passage_bands(opts: ScanOptions) -> tuple[int, int]:
-    """(bands, rows) of the passage windows, as the local scan picks them."""
-    return choose_bands(opts.passage_threshold, opts.passage_num_perm)
-
-
 @dataclass(frozen=True, slots=True)
 class DocFeatures:
     """What the document level needs of one document: its shingle set, signature and band keys."""
@@ -109,8 +95,8 @@ class DocFeatures:
 
 def doc_features(texts: Sequence[str], opts: ScanOptions) -> list[DocFeatures]:
     """Document-level features of a batch of texts (signed together, as the local scan signs all)."""
-    tokens = [tokenize(t) for t in texts]
-    sets = [shingle_set(t, opts.shingle_size) for t in tokens]
+    tokens = tokenize_many(texts)
+    sets = shingle_sets_many(tokens, opts.shingle_size)
     if not sets:
         return []
     signatures = Signer(opts.num_perm, opts.seed).sign_many(sets)
@@ -132,20 +118,9 @@ class WindowFeatures:
 
 
 def window_features(text: str, opts: ScanOptions) -> WindowFeatures | None:
-    """Windows, repetition filter and band keys exactly as ``scan._passages`` makes them; None: no windows."""
-    t = tokenize(text)
-    if len(t) < max(opts.min_passage_words, opts.passage_shingle_size):
-        return None
-    k = opts.passage_shingle_size
-    shingles = combine_runs(t.hashes, k)
-    starts, stops = cut(len(t), window=opts.window, step=opts.step)
-    keep = informative(shingles, starts, stops - k + 1)
-    if not keep.any():
-        return None
-    starts, stops = starts[keep], stops[keep]
-    signatures = Signer(opts.passage_num_perm, opts.seed).sign_ranges(shingles, starts, stops - k + 1)
-    bands, rows = passage_bands(opts)
-    return WindowFeatures(starts, stops, band_keys(signatures, bands, rows))
+    """Windows, repetition filter and band keys by the local ``prepare.passage_windows``; None: no windows."""
+    _, starts, stops, keys = passage_windows([tokenize(text)], 0, opts)
+    return WindowFeatures(starts, stops, keys) if len(starts) else None
 
 
 def bucket_candidates(keys: U64, max_bucket_size: int) -> tuple[I64, int]:
