@@ -58,6 +58,9 @@ class ScanOptions:
         jobs: worker processes for tokenising, signing, LSH and alignment; None: every
             usable core from 512 documents on, one process below (forking costs more
             than a small scan).
+        memory_bytes: texts, token arrays and window band keys are each held in memory
+            up to about this many bytes, and the rest go to temporary files (in TMPDIR):
+            a large input's memory then grows with its number of documents, not its text.
     """
 
     shingle_size: int = 5
@@ -81,6 +84,7 @@ class ScanOptions:
     max_bucket_size: int = 200
     max_document_pairs: int = 2000
     jobs: int | None = None
+    memory_bytes: int = 1 << 28
 
     def __post_init__(self) -> None:
         _check_int("shingle_size", self.shingle_size, 1, 64)
@@ -109,6 +113,7 @@ class ScanOptions:
         _check_int("max_document_pairs", self.max_document_pairs, 1, 100_000_000)
         if self.jobs is not None:
             _check_int("jobs", self.jobs, 1, 1024)
+        _check_int("memory_bytes", self.memory_bytes, 0, 2**62)
 
     def fingerprint(self) -> str:
         """A short stable string naming every option that changes signatures or band keys.

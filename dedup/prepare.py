@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +23,7 @@ from dedup.model import Document
 from dedup.normalize import Tokens, tokenize_many
 from dedup.options import ScanOptions
 from dedup.shingle import shingle_sets_many
+from dedup.spill_file import SpillFile
 from dedup.windows import I64, cut
 
 Offsets = npt.NDArray[np.int32] | npt.NDArray[np.int64]
@@ -157,34 +158,85 @@ def informative(shingles: U64, starts: I64, stops: I64) -> npt.NDArray[np.bool_]
     return keep
 
 
-class TokenStore:
-    """Every document's token hashes and offsets, kept as the chunks' arrays (never one big copy)."""
+@dataclass(frozen=True, slots=True)
+class _Kept:
+    """One chunk's token arrays: in memory, or at byte offsets of the store's spill file."""
 
-    def __init__(self, n_documents: int) -> None:
+    first: int
+    bounds: I64
+    offsets: np.dtype[np.int32] | np.dtype[np.int64]
+    hashes: U64 | None
+    starts: Offsets | None
+    ends: Offsets | None
+    at: tuple[int, int, int]  # where hashes, starts and ends begin in the spill file
+
+
+class TokenStore:
+    """Every document's token hashes and offsets, kept as the chunks' arrays (never one big copy).
+
+    Token arrays take about 16 bytes a word, more than the text. Past ``memory_bytes``
+    in all they go to a spill file, from which ``tokens(i)`` reads one document's
+    slices (forked workers too); the last documents read are cached, since alignment
+    reads the pairs of one document in a row.
+    """
+
+    _CACHED = 64
+
+    def __init__(
+        self, n_documents: int, *, memory_bytes: int = 1 << 28, directory: str | None = None
+    ) -> None:
         self._chunk_of = np.zeros(n_documents, dtype=np.int64)
-        self._chunks: list[Chunk] = []
+        self._chunks: list[_Kept] = []
         self.words = np.zeros(n_documents, dtype=np.int64)
+        self._memory_bytes = memory_bytes
+        self._held = 0
+        self._directory = directory
+        self._spill: SpillFile | None = None
+        self._cache: dict[int, Tokens] = {}
+
+    def __enter__(self) -> TokenStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the spill file, if there is one."""
+        if self._spill is not None:
+            self._spill.close()
+
+    @property
+    def spilled(self) -> bool:
+        """True once token arrays went to disk."""
+        return self._spill is not None
 
     def add(self, chunk: Chunk) -> None:
         """Keep a chunk's token arrays (its window keys are the caller's to keep or drop)."""
         n = len(chunk.bounds) - 1
         self._chunk_of[chunk.first : chunk.first + n] = len(self._chunks)
         self.words[chunk.first : chunk.first + n] = np.diff(chunk.bounds)
-        self._chunks.append(
-            Chunk(
-                first=chunk.first,
-                bounds=chunk.bounds,
-                hashes=chunk.hashes,
-                starts=chunk.starts,
-                ends=chunk.ends,
-                shingles=chunk.shingles,
-                signatures=np.empty((0, 0), dtype=np.uint32),
-                owner=np.empty(0, dtype=np.int64),
-                window_start=np.empty(0, dtype=np.int64),
-                window_stop=np.empty(0, dtype=np.int64),
-                window_keys=np.empty((0, 0), dtype=np.uint64),
+        size = chunk.hashes.nbytes + chunk.starts.nbytes + chunk.ends.nbytes
+        if self._spill is None and self._held + size > self._memory_bytes:
+            self._spill = SpillFile(self._directory)
+        if self._spill is None:
+            self._held += size
+            kept = _Kept(
+                chunk.first,
+                chunk.bounds,
+                chunk.starts.dtype,
+                chunk.hashes,
+                chunk.starts,
+                chunk.ends,
+                (0, 0, 0),
             )
-        )
+        else:
+            at = (
+                self._spill.append(chunk.hashes.tobytes()),
+                self._spill.append(chunk.starts.tobytes()),
+                self._spill.append(chunk.ends.tobytes()),
+            )
+            kept = _Kept(chunk.first, chunk.bounds, chunk.starts.dtype, None, None, None, at)
+        self._chunks.append(kept)
 
     def tokens(self, i: int) -> Tokens:
         """Document i's token offsets and hashes: what alignment and shingling read.
@@ -192,8 +244,28 @@ class TokenStore:
         The text is not kept here (the documents hold it), so ``forms`` of these tokens are
         empty strings; nothing in a scan reads them.
         """
+        cached = self._cache.get(i)
+        if cached is not None:
+            return cached
         chunk = self._chunks[int(self._chunk_of[i])]
         local = i - chunk.first
         a, b = int(chunk.bounds[local]), int(chunk.bounds[local + 1])
-        starts, ends = cast(I64, chunk.starts[a:b]), cast(I64, chunk.ends[a:b])  # int32 offsets read alike
-        return Tokens(text="", starts=starts, ends=ends, hashes=chunk.hashes[a:b])
+        if chunk.hashes is not None and chunk.starts is not None and chunk.ends is not None:
+            hashes, starts, ends = chunk.hashes[a:b], chunk.starts[a:b], chunk.ends[a:b]
+        else:
+            hashes = self._read(chunk.at[0], a, b, np.dtype(np.uint64))
+            starts = self._read(chunk.at[1], a, b, chunk.offsets)
+            ends = self._read(chunk.at[2], a, b, chunk.offsets)
+        # int32 offsets read alike
+        found = Tokens(text="", starts=cast(I64, starts), ends=cast(I64, ends), hashes=hashes)
+        if chunk.hashes is None:
+            if len(self._cache) >= self._CACHED:
+                del self._cache[next(iter(self._cache))]
+            self._cache[i] = found
+        return found
+
+    def _read(self, at: int, a: int, b: int, dtype: np.dtype[Any]) -> npt.NDArray[Any]:
+        if self._spill is None:
+            raise RuntimeError("spilled tokens without a spill file")
+        width = dtype.itemsize
+        return np.frombuffer(self._spill.read(at + a * width, (b - a) * width), dtype=dtype)

@@ -7,7 +7,6 @@ depend on the order they were given in.
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -17,6 +16,7 @@ import numpy.typing as npt
 
 from dedup import boilerplate, cluster
 from dedup.align import Alignment, align
+from dedup.corpus import Corpus
 from dedup.errors import DuplicateIdError
 from dedup.hashing import U64
 from dedup.lsh import SpilledBands, band_keys, candidate_pairs
@@ -62,17 +62,25 @@ def scan(
         raise TypeError("scan() takes an iterable of documents; wrap a single one in a list: scan([doc])")
     opts = options or ScanOptions()
     report = progress or _no_progress
-    docs = sorted(documents, key=lambda d: d.id)
+    if isinstance(documents, Corpus):
+        return _scan_corpus(documents, opts, report)
+    with Corpus.collect(documents, memory_chars=opts.memory_bytes) as corpus:
+        return _scan_corpus(corpus, opts, report)
+
+
+def _scan_corpus(docs: Corpus, opts: ScanOptions, report: Progress) -> ScanResult:
     _check_unique_ids(docs)
     # Forking workers costs more than a small scan (compare() of two texts: 6x slower).
     jobs = resolve_jobs(opts.jobs) if opts.jobs is not None or len(docs) >= _PARALLEL_FROM else 1
-    store = TokenStore(len(docs))
-    with SpilledBands(passage_bands(opts)[0]) as spill:
+    with (
+        TokenStore(len(docs), memory_bytes=opts.memory_bytes) as store,
+        SpilledBands(passage_bands(opts)[0], memory_bytes=opts.memory_bytes) as spill,
+    ):
         signatures, shingles, windows = _prepare(docs, opts, jobs, store, spill, report)
         near = _near_duplicates(docs, store, signatures, shingles, opts)
         del signatures
         found = _passages(docs, store, windows, spill, opts, jobs, report) if opts.passages else _NO_PASSAGES
-    return _assemble(docs, store, near, found, opts)
+        return _assemble(docs, store, near, found, opts)
 
 
 def compare(a: Document | str, b: Document | str, *, options: ScanOptions | None = None) -> list[Match]:
@@ -96,14 +104,14 @@ def _no_progress(stage: str, done: int, total: int) -> None:
     return None
 
 
-def _check_unique_ids(docs: Sequence[Document]) -> None:
-    for first, second in itertools.pairwise(docs):
-        if first.id == second.id:
-            raise DuplicateIdError(f"two documents have the id {first.id!r}; ids must be unique")
+def _check_unique_ids(docs: Corpus) -> None:
+    for i in range(1, len(docs)):
+        if docs.id(i - 1) == docs.id(i):
+            raise DuplicateIdError(f"two documents have the id {docs.id(i)!r}; ids must be unique")
 
 
 def _prepare(
-    docs: Sequence[Document],
+    docs: Corpus,
     opts: ScanOptions,
     jobs: int,
     store: TokenStore,
@@ -167,7 +175,7 @@ class _NearDuplicates:
 
 
 def _near_duplicates(
-    docs: Sequence[Document],
+    docs: Corpus,
     store: TokenStore,
     signatures: npt.NDArray[np.uint32],
     shingles: npt.NDArray[np.int64],
@@ -190,7 +198,7 @@ def _near_duplicates(
         similarity = jaccard(shingle_set_of(i), shingle_set_of(j))
         if similarity >= opts.threshold:
             estimate = estimate_jaccard(signatures[i], signatures[j])
-            pairs.append(DuplicatePair(docs[i].id, docs[j].id, similarity, estimate))
+            pairs.append(DuplicatePair(docs.id(i), docs.id(j), similarity, estimate))
     return _NearDuplicates(sorted(pairs), len(found.pairs), int(shingles.sum()), found.capped_buckets)
 
 
@@ -207,7 +215,7 @@ _NO_PASSAGES = _PassageWork([], 0, 0, 0, 0)
 
 
 def _passages(
-    docs: Sequence[Document],
+    docs: Corpus,
     store: TokenStore,
     windows: _Windows,
     spill: SpilledBands,
@@ -258,7 +266,7 @@ def _passages(
 class _AlignWork:
     """What alignment workers read: candidate window pairs sorted by document pair, and the tokens."""
 
-    docs: Sequence[Document]
+    docs: Corpus
     store: TokenStore
     windows: _Windows
     left: I64
@@ -386,10 +394,16 @@ def _assemble(
     found: _PassageWork,
     opts: ScanOptions,
 ) -> ScanResult:
-    """Clusters, boilerplate, coverage and stats around the verified pairs and matches."""
-    texts = {d.id: d.text for d in docs}
-    published = {d.id: d.published for d in docs}
-    sources = {d.id: d.source for d in docs}
+    """Clusters, boilerplate, coverage and stats around the verified pairs and matches.
+
+    ``docs`` are in id order; the Spark engine passes lists of a few documents.
+    """
+    corpus = docs if isinstance(docs, Corpus) else Corpus.in_memory(docs)
+    ids = [corpus.id(i) for i in range(len(corpus))]
+    metas = [corpus.meta(i) for i in range(len(corpus))]
+    texts = corpus.texts
+    published = {d.id: d.published for d in metas}
+    sources = {d.id: d.source for d in metas}
     every_passage = cluster.passage_clusters(found.matches, texts, published, sources)
     boiler: list[PassageCluster] = []
     if opts.keep_boilerplate:
@@ -411,24 +425,24 @@ def _assemble(
     doc_coverage = cluster.coverage(
         (s for m in matches for s in (m.a, m.b)),
         (s for spans in boiler_spans.values() for s in spans),
-        {d.id: len(d.text) for d in docs},
+        dict(zip(ids, corpus.chars.tolist(), strict=True)),
     )
     links = [(m.a.doc_id, m.b.doc_id) for m in matches] + [(p.a, p.b) for p in near.pairs]
     clusters = cluster.document_clusters(links, passages, doc_coverage, published, sources)
     infos = tuple(
         DocumentInfo(
             id=d.id,
-            chars=len(d.text),
+            chars=chars,
             words=words,
             source=d.source,
             published=d.published,
             title=d.title,
             url=d.url,
         )
-        for d, words in zip(docs, store.words.tolist(), strict=True)
+        for d, chars, words in zip(metas, corpus.chars.tolist(), store.words.tolist(), strict=True)
     )
     stats = ScanStats(
-        documents=len(docs),
+        documents=len(corpus),
         empty_documents=int((store.words == 0).sum()),
         shingles=near.shingles,
         duplicate_candidates=near.candidates,

@@ -83,20 +83,21 @@ def _peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-class _TreeMemory:
-    """Samples the proportional set size (PSS) of this process and its workers every 0.2 s.
+class TreeMemory:
+    """Samples the proportional set size (PSS) of a process (this one) and its workers every 0.2 s.
 
     PSS splits each shared page among the processes mapping it, so the sum over the
     process tree is the memory the scan really holds, where RSS would count the pages
     forked workers share with the parent once per worker. Linux only (0 elsewhere).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, root: int | None = None) -> None:
+        self.root = os.getpid() if root is None else root
         self.peak_kib = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> _TreeMemory:
+    def __enter__(self) -> TreeMemory:
         self._thread.start()
         return self
 
@@ -106,7 +107,7 @@ class _TreeMemory:
 
     def _run(self) -> None:
         while not self._stop.wait(0.2):
-            self.peak_kib = max(self.peak_kib, sum(_pss_kib(pid) for pid in _tree(os.getpid())))
+            self.peak_kib = max(self.peak_kib, sum(_pss_kib(pid) for pid in _tree(self.root)))
 
     @property
     def peak_mb(self) -> float:
@@ -213,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     progress = _Progress(start)
     options = dedup.ScanOptions(jobs=args.jobs)
-    with _TreeMemory() as memory:
+    with TreeMemory() as memory:
         result = dedup.scan(documents, options=options, progress=progress)
     wall = time.perf_counter() - start
     stats = result.stats

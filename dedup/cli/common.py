@@ -146,20 +146,26 @@ def fields(kwargs: dict[str, Any]) -> FieldMap:
 
 
 def read(paths: Sequence[str], kwargs: dict[str, Any], problems: ProblemPrinter) -> list[Document]:
-    """Read every path with the reader options; a path that does not exist is a usage error."""
+    """Every document of the paths, in a list (see ``read_stream``)."""
+    return list(read_stream(paths, kwargs, problems))
+
+
+def read_stream(paths: Sequence[str], kwargs: dict[str, Any], problems: ProblemPrinter) -> Iterator[Document]:
+    """Read every path with the reader options, one document at a time as the iterator is consumed.
+
+    A path that does not exist is a usage error, raised here before anything is read.
+    """
     for path in paths:
         if path != "-" and not Path(path).exists():
             raise click.UsageError(f"{path}: no such file or directory")
-    return list(
-        read_documents(
-            list(paths),
-            input_format=kwargs["input_format"],
-            fields=fields(kwargs),
-            strict=kwargs["strict"],
-            on_problem=problems,
-            encoding=kwargs["encoding"],
-            max_chars=kwargs["max_document_chars"],
-        )
+    return read_documents(
+        list(paths),
+        input_format=kwargs["input_format"],
+        fields=fields(kwargs),
+        strict=kwargs["strict"],
+        on_problem=problems,
+        encoding=kwargs["encoding"],
+        max_chars=kwargs["max_document_chars"],
     )
 
 
@@ -187,8 +193,9 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | No
         tasks: dict[str, Any] = {}
 
         def update(stage: str, done: int, total: int) -> None:
+            known = total if total > 0 else None  # 0: not known yet (documents still being read)
             if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total)
-            bar.update(tasks[stage], completed=done, total=total)
+                tasks[stage] = bar.add_task(stage, total=known)
+            bar.update(tasks[stage], completed=done, total=known)
 
         yield update

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
 from click.core import ParameterSource
 
-from dedup.cli.common import CONTEXT, ProblemPrinter, progress_bar, read, reader_options
+from dedup.cli.common import CONTEXT, ProblemPrinter, progress_bar, read_stream, reader_options
 from dedup.errors import EXIT_INPUT_PROBLEMS, EXIT_OK, InputError
 from dedup.index import Index, IndexStats
+from dedup.model import Document
 from dedup.options import ScanOptions
 
 BATCH_SIZE = 10_000
@@ -112,18 +114,20 @@ def add_command(
     """
     problems = ProblemPrinter()
     given = given_options(ctx, kwargs, ("threshold", "shingle_size", "min_passage_words"))
-    documents = read(paths, kwargs, problems)
-    if not documents:
+    documents = read_stream(paths, kwargs, problems)  # batch by batch: a large input is never all in memory
+    first = next(documents, None)
+    if first is None:
         raise InputError(", ".join(paths), None, "no documents to add")
+    added = 0
     with open_index(archive, given, create=True) as index, progress_bar(not quiet) as progress:
-        for start in range(0, len(documents), batch_size):
-            index.add(documents[start : start + batch_size])
+        for batch in _batches(itertools.chain([first], documents), batch_size):
+            index.add(batch)
+            added += len(batch)
             if progress is not None:
-                progress("add", min(start + batch_size, len(documents)), len(documents))
+                progress("add", added, 0)  # the total is not known until the input is read
         stats = index.stats()
     click.echo(
-        f"added {len(documents):,} documents to {archive}: now {stats.documents:,} documents, "
-        f"{_size(stats.bytes)}"
+        f"added {added:,} documents to {archive}: now {stats.documents:,} documents, {_size(stats.bytes)}"
     )
     return EXIT_INPUT_PROBLEMS if problems.count else EXIT_OK
 
@@ -192,6 +196,11 @@ def stats_to_dict(stats: IndexStats) -> dict[str, Any]:
         "options": dataclasses.asdict(stats.options),
         "options_fingerprint": stats.options.fingerprint(),
     }
+
+
+def _batches(documents: Iterator[Document], size: int) -> Iterator[list[Document]]:
+    while batch := list(itertools.islice(documents, size)):
+        yield batch
 
 
 def _size(n: int) -> str:

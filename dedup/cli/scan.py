@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,18 +16,19 @@ from dedup.cli.common import (
     fields,
     output_stream,
     progress_bar,
-    read,
+    read_stream,
     reader_options,
     scan_options,
 )
 from dedup.cli.index import given_options, open_index
+from dedup.corpus import Corpus
 from dedup.errors import EXIT_INPUT_PROBLEMS, EXIT_OK, InputError
 from dedup.model import ScanResult
 from dedup.options import ScanOptions
 from dedup.report import FORMATS, render
 from dedup.report.columnar import write_parquet
 from dedup.report.html_page import write_scan_report
-from dedup.scan import scan
+from dedup.scan import Progress, scan
 
 _OPTION_FIELDS = frozenset(f.name for f in dataclasses.fields(ScanOptions))
 
@@ -148,34 +150,53 @@ def scan_command(
         _report_limits(result.stats.capped_buckets, result.stats.capped_documents, options)
         _write(result, None, fmt, output, report_path, paths)
         return EXIT_INPUT_PROBLEMS if problems.count else EXIT_OK
-    documents = read(paths, kwargs, problems)
-    if not documents:
-        raise InputError(", ".join(paths), None, "no documents to scan")
-    texts = {d.id: d.text for d in documents}
-    with progress_bar(not quiet) as progress:
-        if archive is None:
-            result = scan(documents, options=options, progress=progress)
-        else:
-            # The index's own options, changed only where the user typed a value.
-            typed = given_options(ctx, kwargs, tuple(kwargs))
-            given = {
-                name: getattr(options, name)
-                for name in (*typed, "passages" if "no_passages" in typed else "")
-                if name in _OPTION_FIELDS
-            }
-            with open_index(archive, given, create=False) as index:
-                result = index.scan(documents, progress=progress)
-                if report_path is not None:  # the archive documents' texts, for the side-by-side view
-                    stored = index.store.get([d.id for d in result.documents if d.id not in texts])
-                    texts.update((s.document.id, s.document.text) for s in stored)
-    _report_limits(result.stats.capped_buckets, result.stats.capped_documents, options)
-    _write(result, texts, fmt, output, report_path, paths)
+    # Read once, as the files stream in; past options.memory_bytes the texts wait on disk.
+    with Corpus.collect(read_stream(paths, kwargs, problems), memory_chars=options.memory_bytes) as documents:
+        if not len(documents):
+            raise InputError(", ".join(paths), None, "no documents to scan")
+        texts: Mapping[str, str] = documents.texts
+        with progress_bar(not quiet) as progress:
+            if archive is None:
+                result = scan(documents, options=options, progress=progress)
+            else:
+                result, stored = _scan_with_index(
+                    ctx, kwargs, options, archive, documents, report_path, progress
+                )
+                texts = documents.texts.with_others(stored)
+        _report_limits(result.stats.capped_buckets, result.stats.capped_documents, options)
+        _write(result, texts, fmt, output, report_path, paths)
     return EXIT_INPUT_PROBLEMS if problems.count else EXIT_OK
+
+
+def _scan_with_index(
+    ctx: click.Context,
+    kwargs: dict[str, Any],
+    options: ScanOptions,
+    archive: str,
+    documents: Corpus,
+    report_path: str | None,
+    progress: Progress | None,
+) -> tuple[ScanResult, dict[str, str]]:
+    """The scan of the batch with its related archive documents, and those documents' texts for a report."""
+    # The index's own options, changed only where the user typed a value.
+    typed = given_options(ctx, kwargs, tuple(kwargs))
+    given = {
+        name: getattr(options, name)
+        for name in (*typed, "passages" if "no_passages" in typed else "")
+        if name in _OPTION_FIELDS
+    }
+    with open_index(archive, given, create=False) as index:
+        result = index.scan(documents, progress=progress)
+        if report_path is None:
+            return result, {}
+        # the archive documents' texts, for the side-by-side view
+        stored = index.store.get([d.id for d in result.documents if d.id not in documents.texts])
+        return result, {s.document.id: s.document.text for s in stored}
 
 
 def _write(
     result: ScanResult,
-    texts: dict[str, str] | None,
+    texts: Mapping[str, str] | None,
     fmt: str,
     output: str | None,
     report_path: str | None,

@@ -1,0 +1,1 @@
+"""Peak memory of ``dedup scan`` on a large JSONL input (1 GiB by default), against holding it all."""
