@@ -10,7 +10,7 @@ report). So a scan's memory grows with the number of documents, not with their t
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import overload
 
 import numpy as np
@@ -56,30 +56,48 @@ class Corpus(Sequence[Document]):
 
     @classmethod
     def collect(
-        cls, documents: Iterable[Document], *, memory_chars: int = MEMORY_CHARS, directory: str | None = None
+        cls,
+        documents: Iterable[Document],
+        *,
+        memory_chars: int = MEMORY_CHARS,
+        directory: str | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> Corpus:
-        """Read ``documents`` once, in any order; texts past ``memory_chars`` in all go to a spill file."""
+        """Read ``documents`` once, in any order; texts past ``memory_chars`` in all go to a spill file.
+
+        ``progress("read", documents_so_far, 0)`` is called every 1,000 documents (0: the
+        total is not known while reading).
+        """
         kept: list[Document] = []
         where: list[tuple[int, int]] = []
         chars: list[int] = []
         held = 0
         spill: SpillFile | None = None
-        for doc in documents:
-            if not isinstance(doc, Document):
-                raise TypeError(f"scan() takes Document objects, got {type(doc).__name__}")
-            held += len(doc.text)
-            chars.append(len(doc.text))
-            if spill is None and held > memory_chars:
-                spill = SpillFile(directory)
-                for i, earlier in enumerate(kept):
-                    where[i] = _append(spill, earlier.text)
-                    kept[i] = _without_text(earlier)
-            if spill is None:
-                kept.append(doc)
-                where.append((-1, -1))
-            else:
-                where.append(_append(spill, doc.text))
-                kept.append(_without_text(doc))
+        try:
+            for doc in documents:
+                if progress is not None and len(kept) % 1000 == 0:
+                    progress("read", len(kept), 0)
+                if not isinstance(doc, Document):
+                    raise TypeError(f"scan() takes Document objects, got {type(doc).__name__}")
+                held += len(doc.text)
+                chars.append(len(doc.text))
+                if spill is None and held > memory_chars:
+                    spill = SpillFile(directory)
+                    for i, earlier in enumerate(kept):
+                        where[i] = _append(spill, earlier.text)
+                        kept[i] = _without_text(earlier)
+                if spill is None:
+                    kept.append(doc)
+                    where.append((-1, -1))
+                else:
+                    where.append(_append(spill, doc.text))
+                    kept.append(_without_text(doc))
+        except BaseException:
+            if spill is not None:
+                spill.close()
+            raise
+        if progress is not None:
+            progress("read", len(kept), len(kept))
         order = sorted(range(len(kept)), key=lambda i: kept[i].id)
         places = np.array(where, dtype=np.int64).reshape(-1, 2)[order]
         return cls([kept[i] for i in order], places, np.array(chars, dtype=np.int64)[order], spill)

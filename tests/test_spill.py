@@ -105,8 +105,10 @@ def test_collect_reads_the_documents_once_as_they_come() -> None:
             pulled.append(i)
             yield Document(f"d{i}", "word " * 10)
 
-    with Corpus.collect(stream(), memory_chars=20) as corpus:
+    calls: list[tuple[str, int, int]] = []
+    with Corpus.collect(stream(), memory_chars=20, progress=lambda *a: calls.append(a)) as corpus:
         assert pulled == [0, 1, 2, 3, 4]
+        assert calls == [("read", 0, 0), ("read", 5, 5)]
         assert corpus.spilled
         assert corpus.text(4) == "word " * 10
 

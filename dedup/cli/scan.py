@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
@@ -151,18 +152,19 @@ def scan_command(
         _write(result, None, fmt, output, report_path, paths)
         return EXIT_INPUT_PROBLEMS if problems.count else EXIT_OK
     # Read once, as the files stream in; past options.memory_bytes the texts wait on disk.
-    with Corpus.collect(read_stream(paths, kwargs, problems), memory_chars=options.memory_bytes) as documents:
+    stream = read_stream(paths, kwargs, problems)
+    with progress_bar(not quiet) as progress, contextlib.ExitStack() as open_files:
+        documents = open_files.enter_context(
+            Corpus.collect(stream, memory_chars=options.memory_bytes, progress=progress)
+        )
         if not len(documents):
             raise InputError(", ".join(paths), None, "no documents to scan")
         texts: Mapping[str, str] = documents.texts
-        with progress_bar(not quiet) as progress:
-            if archive is None:
-                result = scan(documents, options=options, progress=progress)
-            else:
-                result, stored = _scan_with_index(
-                    ctx, kwargs, options, archive, documents, report_path, progress
-                )
-                texts = documents.texts.with_others(stored)
+        if archive is None:
+            result = scan(documents, options=options, progress=progress)
+        else:
+            result, stored = _scan_with_index(ctx, kwargs, options, archive, documents, report_path, progress)
+            texts = documents.texts.with_others(stored)
         _report_limits(result.stats.capped_buckets, result.stats.capped_documents, options)
         _write(result, texts, fmt, output, report_path, paths)
     return EXIT_INPUT_PROBLEMS if problems.count else EXIT_OK
