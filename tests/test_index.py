@@ -13,7 +13,7 @@ from dedup import Document, ScanOptions
 from dedup.errors import DuplicateIdError, IndexMismatchError
 from dedup.hashing import combine_runs
 from dedup.index import BorrowedPassage, Index, MemoryStore, NearDuplicate
-from dedup.index.fingerprints import KeyScheme, winnow
+from dedup.index.fingerprints import KeyScheme, winnow, winnow_many
 from dedup.normalize import tokenize
 from dedup.scan import compare, scan
 from tests.conftest import EXAMPLES
@@ -272,6 +272,17 @@ def test_any_exact_run_of_the_guaranteed_length_shares_a_fingerprint(
         return set(winnow(hashes, scheme.window).tolist())
 
     assert fingerprints(left + shared + right) & fingerprints(other + shared)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    runs=st.lists(st.lists(st.integers(0, 12), max_size=30), max_size=8),
+    window=st.integers(1, 6),
+)
+def test_batched_winnowing_equals_winnowing_each_run(runs: list[list[int]], window: int) -> None:
+    arrays = [np.array(r, dtype=np.uint64) for r in runs]  # few distinct values: many ties and repeats
+    expected = [winnow(a, window).tolist() for a in arrays]
+    assert [w.tolist() for w in winnow_many(arrays, window)] == expected
 
 
 @settings(max_examples=40, deadline=None)

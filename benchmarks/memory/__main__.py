@@ -39,7 +39,7 @@ def write_input(path: Path, gib: float) -> Json:
     with path.open("w", encoding="utf-8") as out:
         batch = 0
         while out.tell() < limit:
-            for doc in generate(_BATCH, seed=1000 + batch):
+            for doc in generate(min(_BATCH, max(1_000, (limit - out.tell()) // 4_000)), seed=1000 + batch):
                 record = {
                     "id": f"b{batch:03d}-{doc.id}",
                     "text": doc.text,

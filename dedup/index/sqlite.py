@@ -439,7 +439,7 @@ def _document_row(stored: StoredDoc) -> tuple[Any, ...]:
         json.dumps(dict(doc.meta), sort_keys=True, ensure_ascii=False) if doc.meta else None,
         _pack(stored.band_keys),
         _pack(stored.fingerprints),
-        zlib.compress(doc.text.encode("utf-8"), 6),
+        zlib.compress(doc.text.encode("utf-8"), 1),  # level 6: 1.5x the time for 5% less
     )
 
 
