@@ -111,13 +111,13 @@ def candidate_pairs(
     """
     n, bands = keys.shape
     rows_all = np.arange(n, dtype=np.int64) if active is None else np.flatnonzero(active).astype(np.int64)
-    codes: list[I64] = []
+    codes = _DistinctCodes()
     capped = 0
     for band in range(bands):
         band_codes, band_capped = _band_codes(keys[rows_all, band], rows_all, n, max_bucket_size)
-        codes.append(band_codes)
+        codes.add(band_codes)
         capped += band_capped
-    return _from_codes(codes, n, capped)
+    return _from_codes(codes.result(), n, capped)
 
 
 def _band_codes(
@@ -184,13 +184,45 @@ def _band_codes(
     return np.concatenate(found), capped
 
 
-def _from_codes(codes: list[I64], n: int, capped: int) -> Candidates:
-    """Candidates from the pair codes of every band: sorted, each pair once."""
-    if not codes or not any(len(c) for c in codes):
-        return Candidates(np.empty((0, 2), dtype=np.int64), capped)
-    ordered = np.sort(np.concatenate(codes))  # one int64 per pair: a fast 1-D sort
-    unique = ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
-    return Candidates(np.stack([unique // n, unique % n], axis=1), capped)
+class _DistinctCodes:
+    """Pair codes of band after band, made sorted and distinct as they come.
+
+    A pair of windows of one copied passage collides in most bands, so the bands' codes
+    hold each pair about four times (measured on generated news); keeping all of them
+    until the end took several times the memory of the answer. Pending codes are merged
+    into the distinct ones whenever they outnumber them, so memory stays within a few
+    times the answer while the work stays n log n overall.
+    """
+
+    def __init__(self, min_merge: int = 1 << 20) -> None:
+        self._min_merge = min_merge
+        self._distinct: I64 = np.empty(0, dtype=np.int64)
+        self._pending: list[I64] = []
+        self._pending_count = 0
+
+    def add(self, codes: I64) -> None:
+        """Add one band's codes."""
+        self._pending.append(codes)
+        self._pending_count += len(codes)
+        if self._pending_count > max(len(self._distinct), self._min_merge):
+            self._merge()
+
+    def _merge(self) -> None:
+        ordered = np.sort(np.concatenate([self._distinct, *self._pending]))  # one int64 per pair: a fast sort
+        self._pending, self._pending_count = [], 0
+        self._distinct = (
+            ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
+        )
+
+    def result(self) -> I64:
+        """Every code added, once each, sorted."""
+        self._merge()
+        return self._distinct
+
+
+def _from_codes(codes: I64, n: int, capped: int) -> Candidates:
+    """Candidates from the distinct sorted pair codes ``i * n + j``."""
+    return Candidates(np.stack([codes // n, codes % n], axis=1), capped)
 
 
 class SpilledBands:
@@ -267,14 +299,14 @@ class SpilledBands:
         """
         for file in self._files:
             file.flush()
-        codes: list[I64] = []
+        codes = _DistinctCodes()
         capped = 0
         for band_codes, band_capped in ordered_map(
             _spilled_band, (self, max_bucket_size, groups), range(self.bands), jobs=jobs
         ):
-            codes.append(band_codes)
+            codes.add(band_codes)
             capped += band_capped
-        return _from_codes(codes, self.rows, capped)
+        return _from_codes(codes.result(), self.rows, capped)
 
     def close(self) -> None:
         """Close and remove the files."""

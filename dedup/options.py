@@ -84,7 +84,7 @@ class ScanOptions:
     max_bucket_size: int = 200
     max_document_pairs: int = 2000
     jobs: int | None = None
-    memory_bytes: int = 1 << 28
+    memory_bytes: int = 1 << 26
 
     def __post_init__(self) -> None:
         _check_int("shingle_size", self.shingle_size, 1, 64)

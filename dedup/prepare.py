@@ -183,7 +183,7 @@ class TokenStore:
     _CACHED = 64
 
     def __init__(
-        self, n_documents: int, *, memory_bytes: int = 1 << 28, directory: str | None = None
+        self, n_documents: int, *, memory_bytes: int = 1 << 26, directory: str | None = None
     ) -> None:
         self._chunk_of = np.zeros(n_documents, dtype=np.int64)
         self._chunks: list[_Kept] = []

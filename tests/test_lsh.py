@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 from datasketch import MinHashLSH
 from datasketch.lsh import _optimal_param
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dedup.lsh import RECALL_WEIGHTS, band_keys, candidate_pairs, choose_bands
+from dedup.lsh import RECALL_WEIGHTS, _DistinctCodes, band_keys, candidate_pairs, choose_bands
 from dedup.minhash import Signer
 
 
@@ -97,3 +99,17 @@ def test_pairs_above_threshold_are_found_by_lsh() -> None:
         keys = band_keys(signer.sign_many([a, b]), bands, rows)
         hits += len(candidate_pairs(keys).pairs)
     assert hits >= 0.94 * trials
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    bands=st.lists(st.lists(st.integers(0, 40), max_size=30, unique=True), max_size=12),
+    min_merge=st.integers(0, 20),
+)
+def test_pair_codes_merged_band_by_band_are_every_code_once_sorted(
+    bands: list[list[int]], min_merge: int
+) -> None:
+    codes = _DistinctCodes(min_merge=min_merge)  # small: merges happen between bands
+    for band in bands:
+        codes.add(np.array(band, dtype=np.int64))
+    assert codes.result().tolist() == sorted({c for band in bands for c in band})
