@@ -36,7 +36,16 @@ from dedup.options import ScanOptions
 from dedup.parallel import ordered_map, resolve_jobs
 from dedup.prepare import TokenStore, document_bands, passage_bands, prepare_chunk
 from dedup.shingle import jaccard, shingle_set
-from dedup.windows import I64, Region, cap_partners, grow, merge_region_lists, on_diagonal
+from dedup.windows import (
+    I64,
+    Region,
+    WindowPairs,
+    cap_partners,
+    grow,
+    merge_region_lists,
+    on_diagonal,
+    shares_shingles,
+)
 
 _CHUNK_DOCUMENTS = 256  # documents per unit of per-document work (one worker task)
 _PARALLEL_FROM = 2 * _CHUNK_DOCUMENTS  # documents from which jobs=None uses every core
@@ -294,14 +303,20 @@ def align_pair(
     ta: Tokens,
     b: Document,
     tb: Tokens,
-    windows: tuple[list[int], list[int], list[int], list[int]],
+    windows: WindowPairs,
     opts: ScanOptions,
 ) -> tuple[list[Match], int]:
     """(matches, regions aligned) of one document pair from its candidate window pairs.
 
-    ``windows`` are the pairs' token ranges: a's starts and stops, then b's. The Spark
-    engine calls this too, so both engines align a pair the same way.
+    ``windows`` are the pairs' token ranges: a's starts and stops, then b's. A pair none
+    of whose window pairs shares ``min_shared_shingles`` shingles is a chance collision
+    and is not aligned (0 regions). The Spark engine calls this too, so both engines
+    align a pair the same way.
     """
+    if not shares_shingles(
+        ta.hashes, tb.hashes, windows, k=opts.passage_shingle_size, least=opts.min_shared_shingles
+    ):
+        return [], 0
     cores = merge_region_lists(
         *windows,
         gap=opts.max_gap,
