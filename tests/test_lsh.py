@@ -1,9 +1,12 @@
 import itertools
+from collections import defaultdict
 
 import numpy as np
 import pytest
 from datasketch import MinHashLSH
 from datasketch.lsh import _optimal_param
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup.lsh import RECALL_WEIGHTS, band_keys, candidate_pairs, choose_bands
 from dedup.minhash import Signer
@@ -97,3 +100,41 @@ def test_pairs_above_threshold_are_found_by_lsh() -> None:
         keys = band_keys(signer.sign_many([a, b]), bands, rows)
         hits += len(candidate_pairs(keys).pairs)
     assert hits >= 0.94 * trials
+
+
+def bucket_by_bucket(keys: np.ndarray, max_bucket_size: int) -> tuple[list[list[int]], int]:
+    """The slow reference: a dict of row lists per band, pairs per bucket, the cap applied."""
+    pairs: set[tuple[int, int]] = set()
+    capped = 0
+    for band in range(keys.shape[1]):
+        buckets: dict[int, list[int]] = defaultdict(list)
+        for row, key in enumerate(keys[:, band].tolist()):
+            buckets[key].append(row)
+        for members in buckets.values():
+            if len(members) > max_bucket_size:
+                capped += 1
+                pairs.update((members[0], m) for m in members[1:])
+            else:
+                pairs.update(itertools.combinations(members, 2))
+    return sorted(map(list, pairs)), capped
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.integers(0, 70),
+    key_range=st.sampled_from([3, 40, 300, 2**64 - 1]),  # small ranges: keys differing only in low bits
+    bands=st.integers(1, 3),
+    max_bucket_size=st.integers(2, 6),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_candidate_pairs_by_packed_sort_equal_buckets_of_a_dict(
+    rows: int, key_range: int, bands: int, max_bucket_size: int, seed: int
+) -> None:
+    # Rows' numbers are packed into the keys' low bits for sorting: keys that differ only
+    # there share a sorted run and must still be told apart.
+    rng = np.random.default_rng(seed)
+    keys = rng.integers(0, key_range, size=(rows, bands), dtype=np.uint64, endpoint=True)
+    found = candidate_pairs(keys, max_bucket_size=max_bucket_size)
+    expected, capped = bucket_by_bucket(keys, max_bucket_size)
+    assert found.pairs.tolist() == expected
+    assert found.capped_buckets == capped
