@@ -11,6 +11,7 @@ import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -44,6 +45,7 @@ from dedup.windows import (
     grow,
     merge_region_lists,
     on_diagonal,
+    shared_shingle_counts,
     shares_shingles,
 )
 
@@ -284,18 +286,66 @@ def _align_groups(work: _AlignWork, groups: list[tuple[int, int]]) -> tuple[list
     a_starts, a_stops = work.windows.start[left].tolist(), work.windows.stop[left].tolist()
     b_starts, b_stops = work.windows.start[right].tolist(), work.windows.stop[right].tolist()
     a_docs, b_docs = work.windows.owner[left].tolist(), work.windows.owner[right].tolist()
+    firsts = [first - first_row for first, _ in groups]
+    tokens = {i: work.store.tokens(i) for i in {d for lo in firsts for d in (a_docs[lo], b_docs[lo])}}
+    checked = _shares_shingles_many(
+        work, left, right, firsts, [last - first for first, last in groups], tokens
+    )
     matches: list[Match] = []
     regions_aligned = 0
-    for first, last in groups:
+    for (first, last), passed in zip(groups, checked, strict=True):
+        if not passed:
+            continue
         lo, hi = first - first_row, last - first_row
         i, j = a_docs[lo], b_docs[lo]
         windows = (a_starts[lo:hi], a_stops[lo:hi], b_starts[lo:hi], b_stops[lo:hi])
-        pair_matches, regions = align_pair(
-            work.docs[i], work.store.tokens(i), work.docs[j], work.store.tokens(j), windows, opts
+        pair_matches, regions = _align_windows(
+            work.docs[i], tokens[i], work.docs[j], tokens[j], windows, opts
         )
         matches.extend(pair_matches)
         regions_aligned += regions
     return matches, regions_aligned
+
+
+_FIRST_CHECKED = 8  # window pairs of each document pair checked first; the rest only if those fail
+
+
+def _shares_shingles_many(
+    work: _AlignWork, left: I64, right: I64, firsts: list[int], sizes: list[int], tokens: dict[int, Tokens]
+) -> list[bool]:
+    """``windows.shares_shingles`` for every document pair of a piece, vectorised.
+
+    Document pair g holds window pairs ``firsts[g] : firsts[g] + sizes[g]`` of ``left`` and
+    ``right``; the piece's documents' token hashes are joined into one array, and only
+    the checked windows' shingles are hashed. A copied passage shows in its first window
+    pairs, so only their first few are checked at first.
+    """
+    opts = work.opts
+    if opts.min_shared_shingles <= 0:
+        return [True] * len(firsts)
+    k = opts.passage_shingle_size
+    docs = sorted(tokens)
+    lengths = np.array([len(tokens[d]) for d in docs], dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    hashes = np.concatenate([tokens[d].hashes for d in docs])
+    at = np.array(docs, dtype=np.int64)
+    owner, start, stop = work.windows.owner, work.windows.start, work.windows.stop
+    first, size = np.array(firsts, dtype=np.int64), np.array(sizes, dtype=np.int64)
+    passed = np.zeros(len(firsts), dtype=bool)
+    for lo, hi in ((0, _FIRST_CHECKED), (_FIRST_CHECKED, int(size.max()))):
+        todo = np.flatnonzero(~passed & (size > lo))
+        if len(todo) == 0:
+            break
+        counts = np.minimum(size[todo], hi) - lo
+        ends = np.cumsum(counts)
+        rows = np.repeat(first[todo] + lo - (ends - counts), counts) + np.arange(int(ends[-1]))
+        a, b = left[rows], right[rows]
+        a_first = offsets[np.searchsorted(at, owner[a])] + start[a].astype(np.int64)
+        b_first = offsets[np.searchsorted(at, owner[b])] + start[b].astype(np.int64)
+        a_len, b_len = (stop[a] - start[a]).astype(np.int64), (stop[b] - start[b]).astype(np.int64)
+        shared = shared_shingle_counts(hashes, a_first, a_len, b_first, b_len, k=k)
+        passed[np.repeat(todo, counts)[shared >= opts.min_shared_shingles]] = True
+    return cast(list[bool], passed.tolist())
 
 
 def align_pair(
@@ -311,12 +361,18 @@ def align_pair(
     ``windows`` are the pairs' token ranges: a's starts and stops, then b's. A pair none
     of whose window pairs shares ``min_shared_shingles`` shingles is a chance collision
     and is not aligned (0 regions). The Spark engine calls this too, so both engines
-    align a pair the same way.
+    align a pair the same way (the local engine checks a piece of pairs at once first).
     """
-    if not shares_shingles(
-        ta.hashes, tb.hashes, windows, k=opts.passage_shingle_size, least=opts.min_shared_shingles
-    ):
+    k, least = opts.passage_shingle_size, opts.min_shared_shingles
+    if not shares_shingles(ta.hashes, tb.hashes, windows, k=k, least=least):
         return [], 0
+    return _align_windows(a, ta, b, tb, windows, opts)
+
+
+def _align_windows(
+    a: Document, ta: Tokens, b: Document, tb: Tokens, windows: WindowPairs, opts: ScanOptions
+) -> tuple[list[Match], int]:
+    """``align_pair`` once the window pairs passed the shingle check."""
     cores = merge_region_lists(
         *windows,
         gap=opts.max_gap,

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
+from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,10 +16,11 @@ from dedup import Document, ScanOptions
 from dedup.hashing import U64, combine_runs
 from dedup.normalize import tokenize
 from dedup.scan import align_pair, compare, scan
-from dedup.windows import shares_shingles
+from dedup.windows import shared_shingle_counts, shares_shingles
 from tests.strategies import FILLER_WORDS, PASSAGE_WORDS
 
 NO_CHECK = ScanOptions(min_shared_shingles=0)
+scan_module = importlib.import_module("dedup.scan")  # the module; ``dedup.scan`` is the function
 
 
 def _shared_by_hashing(a: U64, b: U64, a_range: tuple[int, int], b_range: tuple[int, int], k: int) -> int:
@@ -48,6 +52,24 @@ def test_shared_shingles_equal_the_hashed_reference(
     windows = ([p[0] for p in pairs], [p[1] for p in pairs], [p[2] for p in pairs], [p[3] for p in pairs])
     expected = least == 0 or any(_shared_by_hashing(a, b, p[:2], p[2:], k) >= least for p in pairs)
     assert shares_shingles(a, b, windows, k=k, least=least) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(case=_window_pairs(), k=st.integers(1, 4))
+def test_vectorised_shared_counts_equal_the_reference_for_each_pair(
+    case: tuple[U64, U64, list[tuple[int, int, int, int]]], k: int
+) -> None:
+    a, b, pairs = case
+    hashes = np.concatenate((a, b))
+    counts = shared_shingle_counts(
+        hashes,
+        np.array([p[0] for p in pairs], dtype=np.int64),
+        np.array([p[1] - p[0] for p in pairs], dtype=np.int64),
+        np.array([len(a) + p[2] for p in pairs], dtype=np.int64),
+        np.array([p[3] - p[2] for p in pairs], dtype=np.int64),
+        k=k,
+    )
+    assert counts.tolist() == [_shared_by_hashing(a, b, p[:2], p[2:], k) for p in pairs]
 
 
 def _window(words: list[str], phrase: list[str]) -> str:
@@ -98,7 +120,29 @@ def test_the_check_never_drops_a_match_between_two_one_window_texts(texts: tuple
     assert compare(a, b) == compare(a, b, options=NO_CHECK)
 
 
-def test_generated_news_gives_the_same_result_with_fewer_regions_aligned() -> None:
+def _check_pair_by_pair(
+    work: Any,
+    left: np.ndarray,
+    right: np.ndarray,
+    firsts: list[int],
+    sizes: list[int],
+    tokens: dict[int, object],
+) -> list[bool]:
+    """The reference for the local engine's piece-at-once check: ``shares_shingles`` per document pair."""
+    w, opts = work.windows, work.opts
+    decided = []
+    for first, size in zip(firsts, sizes, strict=True):
+        a, b = left[first : first + size], right[first : first + size]
+        ta, tb = work.store.tokens(int(w.owner[a[0]])), work.store.tokens(int(w.owner[b[0]]))
+        windows = (w.start[a].tolist(), w.stop[a].tolist(), w.start[b].tolist(), w.stop[b].tolist())
+        k, least = opts.passage_shingle_size, opts.min_shared_shingles
+        decided.append(shares_shingles(ta.hashes, tb.hashes, windows, k=k, least=least))
+    return decided
+
+
+def test_generated_news_gives_the_same_result_with_fewer_regions_aligned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     docs = generate(1500, seed=11)
     checked = scan(docs, options=ScanOptions(jobs=1))
     unchecked = scan(docs, options=dataclasses.replace(NO_CHECK, jobs=1))
@@ -107,3 +151,5 @@ def test_generated_news_gives_the_same_result_with_fewer_regions_aligned() -> No
     assert dataclasses.replace(checked, stats=unchecked.stats) == unchecked
     assert checked.stats.window_candidates == unchecked.stats.window_candidates
     assert checked.stats.regions_aligned < 0.5 * unchecked.stats.regions_aligned
+    monkeypatch.setattr(scan_module, "_shares_shingles_many", _check_pair_by_pair)
+    assert scan(docs, options=ScanOptions(jobs=1)) == checked  # the same pairs skipped, stats included
