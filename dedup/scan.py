@@ -230,7 +230,7 @@ def _passages(
     if spill.rows == 0:
         return _NO_PASSAGES
     report("lsh", 0, spill.bands)
-    owner, start = windows.owner, windows.start
+    owner = windows.owner
     # Pairs across documents only; windows are in document order, so owner[left] < owner[right].
     found = spill.candidate_pairs(max_bucket_size=opts.max_bucket_size, jobs=jobs, groups=owner)
     report("lsh", spill.bands, spill.bands)
@@ -240,7 +240,10 @@ def _passages(
     if window_candidates == 0:
         return _PassageWork([], 0, 0, capped_buckets, 0)
     doc_pair = owner[left] * np.int64(len(docs)) + owner[right]
-    order = np.lexsort((start[left], doc_pair))  # by document pair, then by window start in a
+    # By document pair, then by window start in a: the pairs come sorted by (left, right) and
+    # a document's windows in start order, so a stable sort by document pair is enough
+    # (lexsort by both: 5x slower on 8.5 million pairs).
+    order = np.argsort(doc_pair, kind="stable")
     left, right, doc_pair = left[order], right[order], doc_pair[order]
     del order
     bounds = np.concatenate(([0], np.flatnonzero(doc_pair[1:] != doc_pair[:-1]) + 1, [len(left)]))

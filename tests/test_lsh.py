@@ -8,6 +8,7 @@ from datasketch.lsh import _optimal_param
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedup.hashing import fmix64
 from dedup.lsh import RECALL_WEIGHTS, band_keys, candidate_pairs, choose_bands
 from dedup.minhash import Signer
 
@@ -138,3 +139,28 @@ def test_candidate_pairs_by_packed_sort_equal_buckets_of_a_dict(
     expected, capped = bucket_by_bucket(keys, max_bucket_size)
     assert found.pairs.tolist() == expected
     assert found.capped_buckets == capped
+
+
+def band_by_band(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """The reference: each band's rows hashed column by column (FNV-style), then fmix64."""
+    keys = np.empty((len(signatures), bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for band in range(bands):
+            h = np.full(len(signatures), np.uint64(0xCBF29CE484222325) ^ np.uint64(band), dtype=np.uint64)
+            for row in range(band * rows, (band + 1) * rows):
+                h = (h ^ signatures[:, row].astype(np.uint64)) * np.uint64(0x100000001B3)
+            keys[:, band] = fmix64(h)
+    return keys
+
+
+@pytest.mark.parametrize(
+    ("documents", "num_perm", "bands", "rows"), [(0, 8, 2, 4), (1, 64, 21, 3), (300, 128, 20, 6)]
+)
+def test_band_keys_of_all_bands_at_once_equal_band_by_band(
+    documents: int, num_perm: int, bands: int, rows: int
+) -> None:
+    # Stored indexes hold these keys: they must not change.
+    signatures = np.random.default_rng(documents).integers(
+        0, 2**32, size=(documents, num_perm), dtype=np.uint32
+    )
+    assert band_keys(signatures, bands, rows).tolist() == band_by_band(signatures, bands, rows).tolist()
