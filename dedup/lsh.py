@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import numpy.typing as npt
 
-from dedup.hashing import U32, U64, fmix64
+from dedup.hashing import U32, U64, _fmix64_inplace
 from dedup.parallel import ordered_map
 
 I64 = npt.NDArray[np.int64]
@@ -74,17 +74,18 @@ def band_keys(signatures: U32, bands: int, rows: int) -> U64:
     """One uint64 key per (document, band): the band's ``rows`` values hashed together.
 
     Keys of different bands never need to be told apart by value: candidates are only
-    looked up within a band.
+    looked up within a band. All bands are hashed at once, one pass per row of a band
+    (63 column passes for passage windows before, 2.7x slower; 24x for 256 documents).
     """
     n = signatures.shape[0]
-    keys = np.empty((n, bands), dtype=np.uint64)
+    cells = signatures[:, : bands * rows].reshape(n, bands, rows)
+    h = np.empty((n, bands), dtype=np.uint64)
+    h[:] = np.uint64(0xCBF29CE484222325) ^ np.arange(bands, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        for band in range(bands):
-            h = np.full(n, np.uint64(0xCBF29CE484222325) ^ np.uint64(band), dtype=np.uint64)
-            for row in range(band * rows, (band + 1) * rows):
-                h = (h ^ signatures[:, row].astype(np.uint64)) * _MULTIPLIER
-            keys[:, band] = fmix64(h)
-    return keys
+        for row in range(rows):
+            np.bitwise_xor(h, cells[:, :, row], out=h)
+            np.multiply(h, _MULTIPLIER, out=h)
+    return _fmix64_inplace(h)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,27 +136,10 @@ def _band_codes(
     """
     if len(column) < 2:
         return np.empty(0, dtype=np.int64), 0
-    order = np.argsort(column)  # unstable, three times faster than a stable sort of uint64
-    sorted_keys = column[order]
-    same_as_next = sorted_keys[1:] == sorted_keys[:-1]
-    del sorted_keys
-    # Only rows in buckets of two or more go on: a small share of the rows, so memory
-    # holds a few arrays of all rows (13 million windows at 100k articles), not eight.
-    shared = np.zeros(len(column), dtype=bool)
-    shared[1:] |= same_as_next
-    shared[:-1] |= same_as_next
-    positions = np.flatnonzero(shared)
-    del shared
-    opens = np.ones(len(positions), dtype=bool)
-    opens[1:] = ~same_as_next[positions[1:] - 1]
-    del same_as_next
-    members = order[positions] if members_all is None else members_all[order[positions]]
-    del order
-    # Each bucket's members in row order, as a stable sort would have put them.
-    bucket = np.cumsum(opens) - 1
-    members = np.sort(bucket * np.int64(n) + members) % n
+    rows, opens = _buckets(column)
+    members = rows if members_all is None else members_all[rows]
     starts = np.flatnonzero(opens)
-    sizes = np.diff(np.append(starts, len(positions)))
+    sizes = np.diff(np.append(starts, len(rows)))
     found: list[I64] = []
     capped = 0
     by_size = np.argsort(sizes, kind="stable")  # buckets by size, then position
@@ -182,6 +166,49 @@ def _band_codes(
     if not found:
         return np.empty(0, dtype=np.int64), capped
     return np.concatenate(found), capped
+
+
+def _buckets(column: U64) -> tuple[I64, npt.NDArray[np.bool_]]:
+    """The rows that share their key with another row, bucket by bucket, each bucket in row order.
+
+    Returns ``(rows, opens)``; ``opens[p]`` is True where a new bucket starts at ``rows[p]``.
+
+    Sorting the keys themselves (numpy's vectorised sort of uint64) is about 15 times faster
+    than ``argsort`` on 13 million keys, so each key's low bits are replaced by its row
+    number and the packed values are sorted: keys sort by their high bits, rows of one key
+    follow in row order. Two different keys with the same high bits (about 80 pairs per
+    band among 13 million rows) would share a run, so runs are checked against the full
+    keys and the few mixed ones put in key order, which keeps the answer exact.
+    """
+    bits = max(1, (len(column) - 1).bit_length())
+    low = np.uint64((1 << bits) - 1)
+    packed = column & ~low
+    packed |= np.arange(len(column), dtype=np.uint64)
+    packed.sort()
+    high = packed >> np.uint64(bits)
+    same_as_next = high[1:] == high[:-1]
+    del high
+    # Only rows in buckets of two or more go on: a small share of the rows, so memory
+    # holds a few arrays of all rows (13 million windows at 100k articles), not eight.
+    shared = np.zeros(len(column), dtype=bool)
+    shared[1:] |= same_as_next
+    shared[:-1] |= same_as_next
+    positions = np.flatnonzero(shared)
+    del shared
+    rows = (packed[positions] & low).astype(np.int64)
+    del packed
+    full = column[rows]
+    in_run = same_as_next[positions[1:] - 1]  # position p + 1 continues p's run of high bits
+    del same_as_next
+    mixed = in_run & (full[1:] != full[:-1])
+    if mixed.any():
+        run = np.concatenate(([0], np.cumsum(~in_run)))
+        fix = np.flatnonzero(np.isin(run, run[1:][mixed]))
+        order = np.lexsort((rows[fix], full[fix], run[fix]))  # key order within the run, rows kept in order
+        rows[fix], full[fix] = rows[fix][order], full[fix][order]
+    opens = np.ones(len(rows), dtype=bool)
+    opens[1:] = full[1:] != full[:-1]
+    return rows, opens
 
 
 class _DistinctCodes:

@@ -37,6 +37,9 @@ class ScanOptions:
         min_passage_words: shortest passage reported, in matched words.
         min_similarity: lowest passage similarity (0-1) reported.
         max_gap: longest run of unmatched words bridged inside one passage.
+        min_shared_shingles: a document pair is aligned only when one of its candidate
+            window pairs has at least this many passage shingles in common (exactly, not
+            estimated); fewer are chance collisions of common phrases. 0: align every pair.
 
     Clusters:
         boilerplate_min_docs: a passage found in this many documents of one source is
@@ -78,6 +81,7 @@ class ScanOptions:
     min_passage_words: int = 15
     min_similarity: float = 0.75
     max_gap: int = 8
+    min_shared_shingles: int = 3
     boilerplate_min_docs: int = 3
     keep_boilerplate: bool = False
     skip_same_source: bool = False
@@ -108,6 +112,7 @@ class ScanOptions:
         _check_int("min_passage_words", self.min_passage_words, 1, 1_000_000)
         _check_fraction("min_similarity", self.min_similarity)
         _check_int("max_gap", self.max_gap, 0, 10_000)
+        _check_int("min_shared_shingles", self.min_shared_shingles, 0, self.window)
         _check_int("boilerplate_min_docs", self.boilerplate_min_docs, 2, 1_000_000)
         _check_int("max_bucket_size", self.max_bucket_size, 2, 10_000_000)
         _check_int("max_document_pairs", self.max_document_pairs, 1, 100_000_000)

@@ -1,4 +1,5 @@
 import itertools
+from collections import defaultdict
 
 import numpy as np
 import pytest
@@ -7,6 +8,7 @@ from datasketch.lsh import _optimal_param
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedup.hashing import fmix64
 from dedup.lsh import RECALL_WEIGHTS, _DistinctCodes, band_keys, candidate_pairs, choose_bands
 from dedup.minhash import Signer
 
@@ -113,3 +115,66 @@ def test_pair_codes_merged_band_by_band_are_every_code_once_sorted(
     for band in bands:
         codes.add(np.array(band, dtype=np.int64))
     assert codes.result().tolist() == sorted({c for band in bands for c in band})
+
+
+def bucket_by_bucket(keys: np.ndarray, max_bucket_size: int) -> tuple[list[list[int]], int]:
+    """The slow reference: a dict of row lists per band, pairs per bucket, the cap applied."""
+    pairs: set[tuple[int, int]] = set()
+    capped = 0
+    for band in range(keys.shape[1]):
+        buckets: dict[int, list[int]] = defaultdict(list)
+        for row, key in enumerate(keys[:, band].tolist()):
+            buckets[key].append(row)
+        for members in buckets.values():
+            if len(members) > max_bucket_size:
+                capped += 1
+                pairs.update((members[0], m) for m in members[1:])
+            else:
+                pairs.update(itertools.combinations(members, 2))
+    return sorted(map(list, pairs)), capped
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rows=st.integers(0, 70),
+    key_range=st.sampled_from([3, 40, 300, 2**64 - 1]),  # small ranges: keys differing only in low bits
+    bands=st.integers(1, 3),
+    max_bucket_size=st.integers(2, 6),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_candidate_pairs_by_packed_sort_equal_buckets_of_a_dict(
+    rows: int, key_range: int, bands: int, max_bucket_size: int, seed: int
+) -> None:
+    # Rows' numbers are packed into the keys' low bits for sorting: keys that differ only
+    # there share a sorted run and must still be told apart.
+    rng = np.random.default_rng(seed)
+    keys = rng.integers(0, key_range, size=(rows, bands), dtype=np.uint64, endpoint=True)
+    found = candidate_pairs(keys, max_bucket_size=max_bucket_size)
+    expected, capped = bucket_by_bucket(keys, max_bucket_size)
+    assert found.pairs.tolist() == expected
+    assert found.capped_buckets == capped
+
+
+def band_by_band(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """The reference: each band's rows hashed column by column (FNV-style), then fmix64."""
+    keys = np.empty((len(signatures), bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for band in range(bands):
+            h = np.full(len(signatures), np.uint64(0xCBF29CE484222325) ^ np.uint64(band), dtype=np.uint64)
+            for row in range(band * rows, (band + 1) * rows):
+                h = (h ^ signatures[:, row].astype(np.uint64)) * np.uint64(0x100000001B3)
+            keys[:, band] = fmix64(h)
+    return keys
+
+
+@pytest.mark.parametrize(
+    ("documents", "num_perm", "bands", "rows"), [(0, 8, 2, 4), (1, 64, 21, 3), (300, 128, 20, 6)]
+)
+def test_band_keys_of_all_bands_at_once_equal_band_by_band(
+    documents: int, num_perm: int, bands: int, rows: int
+) -> None:
+    # Stored indexes hold these keys: they must not change.
+    signatures = np.random.default_rng(documents).integers(
+        0, 2**32, size=(documents, num_perm), dtype=np.uint32
+    )
+    assert band_keys(signatures, bands, rows).tolist() == band_by_band(signatures, bands, rows).tolist()
