@@ -132,12 +132,19 @@ def _fmix64_inplace(h: U64) -> U64:
 
 def fmix32(values: U32) -> U32:
     """MurmurHash3's 32-bit finaliser, as datasketch applies it before its affine32 permutations."""
-    h = values ^ (values >> np.uint32(16))
-    h = h * np.uint32(0x85EBCA6B)
-    h = h ^ (h >> np.uint32(13))
-    h = h * np.uint32(0xC2B2AE35)
-    mixed: U32 = h ^ (h >> np.uint32(16))
-    return mixed
+    return fmix32_inplace(values.copy(), np.empty_like(values))
+
+
+def fmix32_inplace(h: U32, spare: U32) -> U32:
+    """``fmix32`` overwriting ``h``, with ``spare`` (same shape) for the shifts: no temporaries."""
+    with np.errstate(over="ignore"):
+        for shift, multiplier in ((16, 0x85EBCA6B), (13, 0xC2B2AE35)):
+            np.right_shift(h, np.uint32(shift), out=spare)
+            np.bitwise_xor(h, spare, out=h)
+            np.multiply(h, np.uint32(multiplier), out=h)
+        np.right_shift(h, np.uint32(16), out=spare)
+        np.bitwise_xor(h, spare, out=h)
+    return h
 
 
 def combine_runs(values: U64, k: int) -> U64:
