@@ -219,7 +219,8 @@ def _rehash_odd(
         values = np.fromiter((_letter_hash(c) for c in letters.tolist()), dtype=np.uint64, count=len(letters))
         hashes[at] = values[inverse]
     if len(odd):
-        words = np.unique(np.searchsorted(starts, odd, side="right") - 1)
+        words = np.searchsorted(starts, odd, side="right") - 1  # sorted: np.unique's work is not needed
+        words = words[np.append(True, words[1:] != words[:-1])]
         spans = zip(starts[words].tolist(), ends[words].tolist(), strict=True)
         hashes[words] = np.fromiter(
             (_word_hash(joined[a:b]) for a, b in spans), dtype=np.uint64, count=len(words)
