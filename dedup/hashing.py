@@ -86,20 +86,28 @@ def byte_run_hashes(data: U8, starts: I64, ends: I64) -> U64:
     """
     words = np.ndarray(buffer=data, dtype="<u8", shape=(len(data) - 7,), strides=(1,))
     lengths = ends - starts
-    h = lengths.astype(np.uint64)
+    # Runs of more than one word are few: find them first, then reuse lengths as the hashes.
+    more = np.flatnonzero(lengths > 8)
+    more_lengths = lengths[more]
+    vector = more_lengths <= _VECTOR_BYTES
+    at, at_lengths = more[vector], more_lengths[vector]
+    longest = more[~vector].tolist()
+    low_bytes = _LOW_BYTES[np.minimum(lengths, 8)]
+    h = lengths.view(np.uint64)  # lengths are positive: the same bits
     with np.errstate(over="ignore"):
-        # The first word of every run at once (long runs are redone below), then the few longer ones.
-        h ^= words[starts] & _LOW_BYTES[np.minimum(lengths, 8)]
+        # The first word of every run at once (longer runs are redone below), then the few longer ones.
+        np.bitwise_and(words[starts], low_bytes, out=low_bytes)
+        h ^= low_bytes
         h *= np.uint64(_WORD_MULTIPLIER)
-        at = np.flatnonzero((lengths > 8) & (lengths <= _VECTOR_BYTES))
         offset = 8
         while len(at):
-            left = lengths[at] - offset
+            left = at_lengths - offset
             value = h[at] ^ (words[starts[at] + offset] & _LOW_BYTES[np.minimum(left, 8)])
             h[at] = value * _WORD_MULTIPLIER
             offset += 8
-            at = at[left > 8]
-    for long in np.flatnonzero(lengths > _VECTOR_BYTES).tolist():
+            go_on = left > 8
+            at, at_lengths = at[go_on], at_lengths[go_on]
+    for long in longest:
         h[long] = _chunked(data[starts[long] : ends[long]].tobytes())
     return _fmix64_inplace(h)
 
@@ -132,12 +140,19 @@ def _fmix64_inplace(h: U64) -> U64:
 
 def fmix32(values: U32) -> U32:
     """MurmurHash3's 32-bit finaliser, as datasketch applies it before its affine32 permutations."""
-    h = values ^ (values >> np.uint32(16))
-    h = h * np.uint32(0x85EBCA6B)
-    h = h ^ (h >> np.uint32(13))
-    h = h * np.uint32(0xC2B2AE35)
-    mixed: U32 = h ^ (h >> np.uint32(16))
-    return mixed
+    return fmix32_inplace(values.copy(), np.empty_like(values))
+
+
+def fmix32_inplace(h: U32, spare: U32) -> U32:
+    """``fmix32`` overwriting ``h``, with ``spare`` (same shape) for the shifts: no temporaries."""
+    with np.errstate(over="ignore"):
+        for shift, multiplier in ((16, 0x85EBCA6B), (13, 0xC2B2AE35)):
+            np.right_shift(h, np.uint32(shift), out=spare)
+            np.bitwise_xor(h, spare, out=h)
+            np.multiply(h, np.uint32(multiplier), out=h)
+        np.right_shift(h, np.uint32(16), out=spare)
+        np.bitwise_xor(h, spare, out=h)
+    return h
 
 
 def combine_runs(values: U64, k: int) -> U64:

@@ -9,7 +9,7 @@ import numpy as np
 from dedup.hashing import U64, combine_runs
 from dedup.normalize import Tokens
 
-_BATCH_TOKENS = 1 << 13  # tokens whose shingles are hashed at once (64 KB of hashes)
+_BATCH_TOKENS = 1 << 15  # tokens whose shingles are hashed at once (256 KB of hashes)
 
 
 def shingles(tokens: Tokens, k: int = 5) -> U64:

@@ -4,6 +4,8 @@ from datasketch import MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import dedup.minhash
+from dedup.hashing import fmix32, fmix32_inplace
 from dedup.minhash import EMPTY, Signer, estimate_jaccard
 from dedup.normalize import tokenize
 from dedup.shingle import jaccard, shingle_set
@@ -75,3 +77,41 @@ def test_estimate_stays_close_to_exact_jaccard() -> None:
     # Standard error with 256 permutations is at most 0.5 / 16 = 0.031; allow 4 sigma per pair.
     assert max(errors) < 0.125
     assert float(np.mean(errors)) < 0.04
+
+
+def fmix32_reference(value: int) -> int:
+    """MurmurHash3's fmix32 on one Python int, step by step."""
+    value ^= value >> 16
+    value = (value * 0x85EBCA6B) & 0xFFFFFFFF
+    value ^= value >> 13
+    value = (value * 0xC2B2AE35) & 0xFFFFFFFF
+    return value ^ (value >> 16)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(0, 2**32 - 1), max_size=40))
+def test_fmix32_in_place_equals_the_scalar_reference(values: list[int]) -> None:
+    array = np.array(values, dtype=np.uint32)
+    expected = [fmix32_reference(v) for v in values]
+    assert fmix32(array).tolist() == expected
+    assert array.tolist() == values  # fmix32 leaves its input alone
+    assert fmix32_inplace(array, np.empty_like(array)).tolist() == expected
+    assert array.tolist() == expected
+
+
+def test_sign_runs_equals_datasketch_per_run_with_empty_and_split_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(13)
+    lengths = np.array([3, 0, 40, 1, 0, 0, 17, 9], dtype=np.int64)
+    values = rng.integers(0, 2**64 - 1, size=int(lengths.sum()), dtype=np.uint64)
+    signer = Signer(24, 5)
+    bounds = np.concatenate([[0], np.cumsum(lengths)]).tolist()
+    for block in (8, 20, 8192):  # runs longer than a block are signed in pieces
+        monkeypatch.setattr(dedup.minhash, "_BLOCK_SHINGLES", block)
+        signed = signer.sign_runs(values, lengths)
+        for row, lo, hi in zip(signed, bounds[:-1], bounds[1:], strict=True):
+            if hi == lo:
+                assert (row == EMPTY).all()
+            else:
+                assert row.tolist() == datasketch_signature(values[lo:hi], 24, 5).tolist()

@@ -18,7 +18,10 @@ signatures; each time is the fastest of several runs. Two protocols:
 token hashing of a batch of texts), ``shingles_many`` (run hashes over all of them at
 once) and ``Signer.sign_many``. ``floor`` is the same text handling without the
 permutations: tokenize, hash tokens and shingles with the same fast code, no MinHash.
-``dedup_minhash_only`` is ``Signer.sign_many`` on prepared shingles.
+``dedup_minhash_only`` is ``Signer.sign_many`` on prepared shingles. With numba
+installed (not a dependency), ``dedup_numba_kernel`` is dedup's text handling followed
+by a compiled permute-and-minimum loop (``numba_kernel.py``): not dedup, a measure of
+what a fused kernel would give.
 
 Contestants are timed in rounds, each round running every contestant once, so a
 change of load on the shared machine hits all of them alike; each keeps its fastest.
@@ -37,6 +40,7 @@ import numpy as np
 from datasketch import MinHash
 
 from benchmarks.corpus import generate
+from benchmarks.speed.numba_kernel import signer_with_numba
 from benchmarks.speed.timing import Json, machine, now, target, version
 from dedup.hashing import U64
 from dedup.minhash import Signer
@@ -123,6 +127,13 @@ def _contestants(texts: Sequence[str], sets: Sequence[U64]) -> dict[str, Callabl
         "datasketch_update/from_text": datasketch_update_text,
         "datasketch_update_batch/from_text": datasketch_batch_text,
     }
+    numba_sign = signer_with_numba()
+    if numba_sign is not None:
+
+        def dedup_numba_kernel() -> object:
+            return numba_sign(signer, shingles_many(tokenize_many(texts), SHINGLE))
+
+        found["dedup_numba_kernel"] = dedup_numba_kernel
     rensa = _rensa()
     if rensa is not None:
         r_minhash: Any = rensa.RMinHash
@@ -229,6 +240,19 @@ def run(quick: bool) -> Json:
             target(f"dedup / tokenise+hash floor{suffix}", ratio["floor"], 0.8),
         ]
 
+    numba_sign = signer_with_numba()
+    optional: Json = {"numba": version("numba")}
+    if numba_sign is not None:
+        optional["numba_kernel_identical_to_dedup"] = bool(
+            np.array_equal(numba_sign(Signer(NUM_PERM, SEED), sets), Signer(NUM_PERM, SEED).sign_many(sets))
+        )
+        for suffix, times in (("", seconds), ("_cpu_time", cpu_seconds)):
+            kernel = times["dedup_numba_kernel"]
+            optional[f"numba_kernel_floor_ratio{suffix}"] = round(times["floor"] / kernel, 3)
+            if "rensa_update/from_text" in times:
+                optional[f"numba_kernel_rensa_ratio{suffix}"] = round(
+                    times["rensa_update/from_text"] / kernel, 3
+                )
     return {
         "measured_at": now(),
         "machine": machine(),
@@ -246,4 +270,5 @@ def run(quick: bool) -> Json:
         "results": rows,
         "targets": targets_on(seconds, ""),
         "targets_cpu_time": targets_on(cpu_seconds, " [CPU time]"),
+        "optional_compiled_kernel": optional,
     }

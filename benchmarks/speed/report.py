@@ -12,6 +12,7 @@ _LABELS = {
     "dedup": "dedup: tokenize_many + shingles_many + Signer.sign_many",
     "floor": "floor: tokenize_many + shingles_many (tokenise + hash), no permutations",
     "dedup_minhash_only": "dedup Signer.sign_many alone (shingles prepared)",
+    "dedup_numba_kernel": "not dedup: its text handling + a numba permute-and-minimum loop (optional)",
 }
 
 
