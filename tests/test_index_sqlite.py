@@ -329,6 +329,21 @@ def test_two_writers_creating_one_index_at_once_both_succeed(tmp_path: Path) -> 
         assert index.stats().documents == 120
 
 
+def test_a_database_another_writer_has_just_created_is_set_up_not_refused(tmp_path: Path) -> None:
+    # The moment two first writers race: one has written the file's header, not yet its tables.
+    path = tmp_path / "new.db"
+    with sqlite3.connect(path) as db:
+        db.execute("PRAGMA journal_mode = WAL")
+    db.close()
+    assert path.stat().st_size > 0
+    with pytest.raises(IndexFileError, match="not a dedup index"):
+        Index.open(path, create=False)  # a reader does not create an index
+    with Index.open(path, create=True) as index:
+        index.add(articles(3, prefix="a"))
+    with Index.open(path, create=False) as index:
+        assert index.stats().documents == 3
+
+
 def test_an_index_built_with_another_hash_scheme_is_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

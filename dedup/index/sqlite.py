@@ -104,7 +104,7 @@ class SQLiteStore:
         with self._errors():
             self._connection = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
             try:
-                self._setup(existed)
+                self._setup(existed, create)
             except BaseException:
                 self._connection.close()
                 self._connection = None
@@ -243,12 +243,15 @@ class SQLiteStore:
             raise ValueError(f"{self.name}: the store is closed")
         return self._connection
 
-    def _setup(self, existed: bool) -> None:
+    def _setup(self, existed: bool, create: bool) -> None:
         db = self._db
         db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: atomic and consistent after a crash
         db.execute("PRAGMA cache_size = -65536")  # 64 MB of page cache for large batches
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if existed and not tables & _TABLES:
+        # A database with no tables at all may be an index another writer is creating right
+        # now (its file exists before its tables): creating them too is safe (IF NOT EXISTS,
+        # under the write lock). Tables of another program are never touched.
+        if existed and (tables or not create) and not tables & _TABLES:
             raise IndexFileError(f"{self.name}: not a dedup index (an SQLite database without its tables)")
         if not tables >= _TABLES:
             if not tables:
