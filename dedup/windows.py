@@ -182,9 +182,13 @@ def shared_shingle_counts(hashes: U64, a_first: I64, a_len: I64, b_first: I64, b
         b = _window_shingles(hashes, b_first[lo:hi], tokens, k)
         a_valid = columns < (a_len[lo:hi, None] - k + 1)
         b_valid = columns < (b_len[lo:hi, None] - k + 1)
-        in_b = ((a[:, :, None] == b[:, None, :]) & b_valid[:, None, :]).any(axis=2)
-        repeat = ((a[:, :, None] == a[:, None, :]) & before & a_valid[:, None, :]).any(axis=2)
-        counts[lo:hi] = (a_valid & ~repeat & in_b).sum(axis=1)
+        hit = a_valid & ((a[:, :, None] == b[:, None, :]) & b_valid[:, None, :]).any(axis=2)
+        counts[lo:hi] = hit.sum(axis=1)
+        # A shingle a window repeats counts once; only rows with two hits or more can hold one.
+        again = np.flatnonzero(counts[lo:hi] >= 2)
+        a, hit = a[again], hit[again]
+        repeat = ((a[:, :, None] == a[:, None, :]) & before).any(axis=2)
+        counts[lo + again] = (hit & ~repeat).sum(axis=1)
     return counts
 
 
