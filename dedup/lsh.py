@@ -324,6 +324,13 @@ class SpilledBands:
         kept: overlapping windows of one document collide in most bands, and are no
         passage shared between two documents.
         """
+        codes, capped = self.candidate_codes(max_bucket_size=max_bucket_size, jobs=jobs, groups=groups)
+        return _from_codes(codes, self.rows, capped)
+
+    def candidate_codes(
+        self, *, max_bucket_size: int = 200, jobs: int = 1, groups: npt.NDArray[np.integer[Any]] | None = None
+    ) -> tuple[I64, int]:
+        """``candidate_pairs`` as sorted codes ``i * rows + j`` (one int64 a pair), and capped buckets."""
         for file in self._files:
             file.flush()
         codes = _DistinctCodes()
@@ -333,7 +340,7 @@ class SpilledBands:
         ):
             codes.add(band_codes)
             capped += band_capped
-        return _from_codes(codes.result(), self.rows, capped)
+        return codes.result(), capped
 
     def close(self) -> None:
         """Close and remove the files."""

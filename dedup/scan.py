@@ -240,14 +240,19 @@ def _passages(
     report("lsh", 0, spill.bands)
     owner = windows.owner
     # Pairs across documents only; windows are in document order, so owner[left] < owner[right].
-    found = spill.candidate_pairs(max_bucket_size=opts.max_bucket_size, jobs=jobs, groups=owner)
+    # As codes, then int32 window numbers: at 1 GiB of news there are tens of millions.
+    codes, capped_buckets = spill.candidate_codes(
+        max_bucket_size=opts.max_bucket_size, jobs=jobs, groups=owner
+    )
     report("lsh", spill.bands, spill.bands)
-    left, right, capped_buckets = found.pairs[:, 0].copy(), found.pairs[:, 1].copy(), found.capped_buckets
-    del found
+    left, right = _narrow(codes // spill.rows), _narrow(codes % spill.rows)
+    del codes
     window_candidates = len(left)
     if window_candidates == 0:
         return _PassageWork([], 0, 0, capped_buckets, 0)
-    doc_pair = owner[left] * np.int64(len(docs)) + owner[right]
+    doc_pair = owner[left].astype(np.int64)
+    doc_pair *= len(docs)
+    doc_pair += owner[right]
     # By document pair, then by window start in a: the pairs come sorted by (left, right) and
     # a document's windows in start order, so a stable sort by document pair is enough
     # (lexsort by both: 5x slower on 8.5 million pairs).
@@ -260,19 +265,22 @@ def _passages(
     keep, capped_documents = cap_partners(
         pair_codes // len(docs), pair_codes % len(docs), weights, len(docs), opts.max_document_pairs
     )
-    group_bounds = zip(bounds[:-1].tolist(), bounds[1:].tolist(), keep.tolist(), strict=True)
-    groups = [(first, last) for first, last, kept in group_bounds if kept]
-    pieces = [groups[g : g + _CHUNK_GROUPS] for g in range(0, len(groups), _CHUNK_GROUPS)]
+    del pair_codes, weights
+    # Kept document pairs as arrays of window-pair ranges (Python tuples: ~100 bytes a pair).
+    group_first, group_last = bounds[:-1][keep], bounds[1:][keep]
+    del bounds, keep
+    groups = len(group_first)
+    pieces = [(g, min(g + _CHUNK_GROUPS, groups)) for g in range(0, groups, _CHUNK_GROUPS)]
     matches: list[Match] = []
     regions_aligned = 0
-    done = 0
-    report("align", 0, len(groups))
-    work = _AlignWork(docs, store, windows, left, right, opts)
-    for piece_matches, piece_regions in ordered_map(_align_groups, work, pieces, jobs=jobs):
+    report("align", 0, groups)
+    work = _AlignWork(docs, store, windows, left, right, group_first, group_last, opts)
+    for (_, last), (piece_matches, piece_regions) in zip(
+        pieces, ordered_map(_align_groups, work, pieces, jobs=jobs), strict=True
+    ):
         matches.extend(piece_matches)
         regions_aligned += piece_regions
-        done += _CHUNK_GROUPS
-        report("align", min(done, len(groups)), len(groups))
+        report("align", last, groups)
     return _PassageWork(sorted(matches), window_candidates, regions_aligned, capped_buckets, capped_documents)
 
 
@@ -283,14 +291,21 @@ class _AlignWork:
     docs: Corpus
     store: TokenStore
     windows: _Windows
-    left: I64
-    right: I64
+    left: I32
+    right: I32
+    group_first: I64
+    group_last: I64
     opts: ScanOptions
 
 
-def _align_groups(work: _AlignWork, groups: list[tuple[int, int]]) -> tuple[list[Match], int]:
-    """Matches and regions of some document pairs; ``groups`` are ranges of ``work.left``/``right``."""
+def _align_groups(work: _AlignWork, piece: tuple[int, int]) -> tuple[list[Match], int]:
+    """Matches and regions of document pairs ``piece[0]`` .. ``piece[1] - 1``.
+
+    Document pair g is window pairs ``group_first[g]:group_last[g]`` of ``work.left``/``right``.
+    """
     opts = work.opts
+    g0, g1 = piece
+    groups = list(zip(work.group_first[g0:g1].tolist(), work.group_last[g0:g1].tolist(), strict=True))
     first_row, last_row = groups[0][0], groups[-1][1]
     left, right = work.left[first_row:last_row], work.right[first_row:last_row]
     # Python lists once per piece: per document pair, numpy calls on a few values cost more.
@@ -322,7 +337,7 @@ _FIRST_CHECKED = 8  # window pairs of each document pair checked first; the rest
 
 
 def _shares_shingles_many(
-    work: _AlignWork, left: I64, right: I64, firsts: list[int], sizes: list[int], tokens: dict[int, Tokens]
+    work: _AlignWork, left: I32, right: I32, firsts: list[int], sizes: list[int], tokens: dict[int, Tokens]
 ) -> list[bool]:
     """``windows.shares_shingles`` for every document pair of a piece, vectorised.
 
