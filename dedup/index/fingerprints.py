@@ -78,7 +78,10 @@ def winnow_many(runs: Sequence[U64], window: int) -> list[U64]:
     positions = np.arange(len(view)) + (window - 1 - np.argmin(view[:, ::-1], axis=1))
     owner = np.repeat(np.arange(len(runs)), lengths)[: len(view)]
     inside = np.arange(len(view)) + window <= (first + lengths)[owner]  # the window ends in its own run
-    picks, owner = hashes[positions[inside]], owner[inside]
+    positions, owner = positions[inside], owner[inside]
+    fresh = np.ones(len(positions), dtype=bool)  # a minimum stays the pick of many windows in a row
+    fresh[1:] = positions[1:] != positions[:-1]
+    picks, owner = hashes[positions[fresh]], owner[fresh]
     order = np.lexsort((picks, owner))
     picks, owner = picks[order], owner[order]
     keep = np.ones(len(picks), dtype=bool)
