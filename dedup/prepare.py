@@ -264,6 +264,19 @@ class TokenStore:
             self._cache[i] = found
         return found
 
+    def hashes(self, i: int) -> U64:
+        """Document i's token hashes alone: one read where ``tokens(i)`` makes three."""
+        cached = self._cache.get(i)
+        if cached is not None:
+            return cached.hashes
+        chunk = self._chunks[int(self._chunk_of[i])]
+        local = i - chunk.first
+        a, b = int(chunk.bounds[local]), int(chunk.bounds[local + 1])
+        if chunk.hashes is not None:
+            return chunk.hashes[a:b]
+        found: U64 = self._read(chunk.at[0], a, b, np.dtype(np.uint64))
+        return found
+
     def _read(self, at: int, a: int, b: int, dtype: np.dtype[Any]) -> npt.NDArray[Any]:
         if self._spill is None:
             raise RuntimeError("spilled tokens without a spill file")

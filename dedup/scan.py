@@ -313,9 +313,11 @@ def _align_groups(work: _AlignWork, piece: tuple[int, int]) -> tuple[list[Match]
     b_starts, b_stops = work.windows.start[right].tolist(), work.windows.stop[right].tolist()
     a_docs, b_docs = work.windows.owner[left].tolist(), work.windows.owner[right].tolist()
     firsts = [first - first_row for first, _ in groups]
-    tokens = {i: work.store.tokens(i) for i in {d for lo in firsts for d in (a_docs[lo], b_docs[lo])}}
+    # The check reads only token hashes (one read of a spilled document, not three); the
+    # few pairs that pass it read their whole tokens for alignment.
+    hashes = {i: work.store.hashes(i) for i in {d for lo in firsts for d in (a_docs[lo], b_docs[lo])}}
     checked = _shares_shingles_many(
-        work, left, right, firsts, [last - first for first, last in groups], tokens
+        work, left, right, firsts, [last - first for first, last in groups], hashes
     )
     matches: list[Match] = []
     regions_aligned = 0
@@ -326,7 +328,7 @@ def _align_groups(work: _AlignWork, piece: tuple[int, int]) -> tuple[list[Match]
         i, j = a_docs[lo], b_docs[lo]
         windows = (a_starts[lo:hi], a_stops[lo:hi], b_starts[lo:hi], b_stops[lo:hi])
         pair_matches, regions = _align_windows(
-            work.docs[i], tokens[i], work.docs[j], tokens[j], windows, opts
+            work.docs[i], work.store.tokens(i), work.docs[j], work.store.tokens(j), windows, opts
         )
         matches.extend(pair_matches)
         regions_aligned += regions
@@ -337,7 +339,7 @@ _FIRST_CHECKED = 8  # window pairs of each document pair checked first; the rest
 
 
 def _shares_shingles_many(
-    work: _AlignWork, left: I32, right: I32, firsts: list[int], sizes: list[int], tokens: dict[int, Tokens]
+    work: _AlignWork, left: I32, right: I32, firsts: list[int], sizes: list[int], hashes: dict[int, U64]
 ) -> list[bool]:
     """``windows.shares_shingles`` for every document pair of a piece, vectorised.
 
@@ -350,10 +352,10 @@ def _shares_shingles_many(
     if opts.min_shared_shingles <= 0:
         return [True] * len(firsts)
     k = opts.passage_shingle_size
-    docs = sorted(tokens)
-    lengths = np.array([len(tokens[d]) for d in docs], dtype=np.int64)
+    docs = sorted(hashes)
+    lengths = np.array([len(hashes[d]) for d in docs], dtype=np.int64)
     offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    hashes = np.concatenate([tokens[d].hashes for d in docs])
+    joined = np.concatenate([hashes[d] for d in docs])
     at = np.array(docs, dtype=np.int64)
     owner, start, stop = work.windows.owner, work.windows.start, work.windows.stop
     first, size = np.array(firsts, dtype=np.int64), np.array(sizes, dtype=np.int64)
@@ -369,7 +371,7 @@ def _shares_shingles_many(
         a_first = offsets[np.searchsorted(at, owner[a])] + start[a].astype(np.int64)
         b_first = offsets[np.searchsorted(at, owner[b])] + start[b].astype(np.int64)
         a_len, b_len = (stop[a] - start[a]).astype(np.int64), (stop[b] - start[b]).astype(np.int64)
-        shared = shared_shingle_counts(hashes, a_first, a_len, b_first, b_len, k=k)
+        shared = shared_shingle_counts(joined, a_first, a_len, b_first, b_len, k=k)
         passed[np.repeat(todo, counts)[shared >= opts.min_shared_shingles]] = True
     return cast(list[bool], passed.tolist())
 

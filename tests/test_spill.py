@@ -122,6 +122,7 @@ def test_spilled_token_arrays_read_back_as_the_tokens(texts: list[str], memory_b
         for first in range(0, len(docs), 3):  # chunks of three: some held, then the rest spilled
             store.add(prepare_chunk((docs, opts), (first, min(first + 3, len(docs)))))
         for i, expected in enumerate(tokenize_many(texts)):
+            assert store.hashes(i).tolist() == expected.hashes.tolist()  # before tokens(i) caches it
             got = store.tokens(i)
             assert got.hashes.tolist() == expected.hashes.tolist()
             assert got.starts.tolist() == expected.starts.tolist()
