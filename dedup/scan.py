@@ -62,6 +62,9 @@ def scan(
 ) -> ScanResult:
     """Find near-duplicate documents, reused passages and syndication clusters.
 
+    ``documents`` may be any iterable, such as a reader's stream: it is read once, and
+    past ``options.memory_bytes`` the texts wait in a temporary file (see ``Corpus``).
+
     >>> wire = "Monday's meeting, called for by the USA, came on the eve of a high-stakes summit."
     >>> a = Document("a", "Pompeo spoke. " + wire)
     >>> b = Document("b", wire + " Haley said more.")
