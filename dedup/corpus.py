@@ -17,12 +17,10 @@ import numpy as np
 import numpy.typing as npt
 
 from dedup.model import Document
-from dedup.spill_file import SpillFile
+from dedup.spill_file import RecentReads, SpillFile
 
 MEMORY_CHARS = 1 << 26
 """Characters of text a corpus holds in memory before it spills them (64 Mi: 10,000-20,000 articles)."""
-
-_CACHED = 64
 
 
 class Corpus(Sequence[Document]):
@@ -48,9 +46,7 @@ class Corpus(Sequence[Document]):
         self.chars = chars
         """Each document's length in characters (what coverage divides by)."""
         self._spill = spill
-        self._cache: dict[
-            int, str
-        ] = {}  # the last spilled texts read: alignment reads one document's pairs in a row
+        self._recent: RecentReads[str] = RecentReads()  # alignment reads one document's pairs in a row
         self.texts = _Texts(self)
         """Texts by document id, read when looked up."""
 
@@ -158,15 +154,12 @@ class Corpus(Sequence[Document]):
         offset, length = (int(v) for v in self._where[i])
         if offset < 0:
             return self._docs[i].text
-        cached = self._cache.get(i)
-        if cached is None:
-            if self._spill is None:
-                raise RuntimeError("a spilled text without a spill file")
-            cached = self._spill.read(offset, length).decode("utf-8", "surrogatepass")
-            if len(self._cache) >= _CACHED:
-                del self._cache[next(iter(self._cache))]
-            self._cache[i] = cached
-        return cached
+        cached = self._recent.get(i)
+        if cached is not None:
+            return cached
+        if self._spill is None:
+            raise RuntimeError("a spilled text without a spill file")
+        return self._recent.keep(i, self._spill.read(offset, length).decode("utf-8", "surrogatepass"))
 
 
 class _Texts(Mapping[str, str]):

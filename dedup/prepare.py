@@ -23,7 +23,7 @@ from dedup.model import Document
 from dedup.normalize import Tokens, tokenize_many
 from dedup.options import ScanOptions
 from dedup.shingle import shingle_sets_many
-from dedup.spill_file import SpillFile
+from dedup.spill_file import RecentReads, SpillFile
 from dedup.windows import I64, cut
 
 Offsets = npt.NDArray[np.int32] | npt.NDArray[np.int64]
@@ -180,8 +180,6 @@ class TokenStore:
     reads the pairs of one document in a row.
     """
 
-    _CACHED = 64
-
     def __init__(
         self, n_documents: int, *, memory_bytes: int = 1 << 26, directory: str | None = None
     ) -> None:
@@ -192,7 +190,7 @@ class TokenStore:
         self._held = 0
         self._directory = directory
         self._spill: SpillFile | None = None
-        self._cache: dict[int, Tokens] = {}
+        self._recent: RecentReads[Tokens] = RecentReads()
 
     def __enter__(self) -> TokenStore:
         return self
@@ -244,12 +242,10 @@ class TokenStore:
         The text is not kept here (the documents hold it), so ``forms`` of these tokens are
         empty strings; nothing in a scan reads them.
         """
-        cached = self._cache.get(i)
+        cached = self._recent.get(i)
         if cached is not None:
             return cached
-        chunk = self._chunks[int(self._chunk_of[i])]
-        local = i - chunk.first
-        a, b = int(chunk.bounds[local]), int(chunk.bounds[local + 1])
+        chunk, a, b = self._locate(i)
         if chunk.hashes is not None and chunk.starts is not None and chunk.ends is not None:
             hashes, starts, ends = chunk.hashes[a:b], chunk.starts[a:b], chunk.ends[a:b]
         else:
@@ -258,24 +254,24 @@ class TokenStore:
             ends = self._read(chunk.at[2], a, b, chunk.offsets)
         # int32 offsets read alike
         found = Tokens(text="", starts=cast(I64, starts), ends=cast(I64, ends), hashes=hashes)
-        if chunk.hashes is None:
-            if len(self._cache) >= self._CACHED:
-                del self._cache[next(iter(self._cache))]
-            self._cache[i] = found
-        return found
+        return found if chunk.hashes is not None else self._recent.keep(i, found)
 
     def hashes(self, i: int) -> U64:
         """Document i's token hashes alone: one read where ``tokens(i)`` makes three."""
-        cached = self._cache.get(i)
+        cached = self._recent.get(i)
         if cached is not None:
             return cached.hashes
-        chunk = self._chunks[int(self._chunk_of[i])]
-        local = i - chunk.first
-        a, b = int(chunk.bounds[local]), int(chunk.bounds[local + 1])
+        chunk, a, b = self._locate(i)
         if chunk.hashes is not None:
             return chunk.hashes[a:b]
         found: U64 = self._read(chunk.at[0], a, b, np.dtype(np.uint64))
         return found
+
+    def _locate(self, i: int) -> tuple[_Kept, int, int]:
+        """Document i's chunk and its token range there."""
+        chunk = self._chunks[int(self._chunk_of[i])]
+        local = i - chunk.first
+        return chunk, int(chunk.bounds[local]), int(chunk.bounds[local + 1])
 
     def _read(self, at: int, a: int, b: int, dtype: np.dtype[Any]) -> npt.NDArray[Any]:
         if self._spill is None:

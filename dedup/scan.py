@@ -493,7 +493,6 @@ def _assemble(
     ``docs`` are in id order; the Spark engine passes lists of a few documents.
     """
     corpus = docs if isinstance(docs, Corpus) else Corpus.in_memory(docs)
-    ids = [corpus.id(i) for i in range(len(corpus))]
     metas = [corpus.meta(i) for i in range(len(corpus))]
     texts = corpus.texts
     published = {d.id: d.published for d in metas}
@@ -519,7 +518,7 @@ def _assemble(
     doc_coverage = cluster.coverage(
         (s for m in matches for s in (m.a, m.b)),
         (s for spans in boiler_spans.values() for s in spans),
-        dict(zip(ids, corpus.chars.tolist(), strict=True)),
+        {d.id: chars for d, chars in zip(metas, corpus.chars.tolist(), strict=True)},
     )
     links = [(m.a.doc_id, m.b.doc_id) for m in matches] + [(p.a, p.b) for p in near.pairs]
     clusters = cluster.document_clusters(links, passages, doc_coverage, published, sources)

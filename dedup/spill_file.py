@@ -12,6 +12,9 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+from typing import Generic, TypeVar
+
+Value = TypeVar("Value")
 
 _FLUSH_BYTES = 1 << 20  # writes are gathered into blocks of about this size
 
@@ -92,3 +95,26 @@ class SpillFile:
         """Remove the file."""
         self._pending.clear()
         self._file.close()
+
+
+class RecentReads(Generic[Value]):
+    """The last ``size`` values read back from a spill file, by document number.
+
+    A scan reads one document's pairs in a row, so the same few documents are read
+    again and again; the oldest entry goes first.
+    """
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._values: dict[int, Value] = {}
+
+    def get(self, key: int) -> Value | None:
+        """The value kept for ``key``, if it is still kept."""
+        return self._values.get(key)
+
+    def keep(self, key: int, value: Value) -> Value:
+        """Keep ``value`` for ``key`` (dropping the oldest when full); returns it."""
+        if len(self._values) >= self._size:
+            del self._values[next(iter(self._values))]
+        self._values[key] = value
+        return value

@@ -15,7 +15,7 @@ from dedup.corpus import Corpus
 from dedup.normalize import tokenize_many
 from dedup.parallel import can_fork, ordered_map
 from dedup.prepare import TokenStore, prepare_chunk
-from dedup.spill_file import SpillFile
+from dedup.spill_file import RecentReads, SpillFile
 
 
 @settings(max_examples=60, deadline=None)
@@ -61,6 +61,14 @@ def test_forked_workers_read_the_spill_file_of_their_parent() -> None:
         where = [(spill.append(b), len(b)) for b in blobs]  # part written, the rest pending at the fork
         assert list(ordered_map(_read_in_worker, spill, where, jobs=2)) == blobs
         assert spill.read(0, spill.size) == b"".join(blobs)  # the workers wrote nothing
+
+
+def test_recent_reads_keep_the_last_ones_and_drop_the_oldest() -> None:
+    recent: RecentReads[str] = RecentReads(size=2)
+    assert recent.keep(1, "one") == "one"
+    recent.keep(2, "two")
+    recent.keep(3, "three")
+    assert (recent.get(1), recent.get(2), recent.get(3)) == (None, "two", "three")
 
 
 _texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=40) | st.sampled_from(
