@@ -83,15 +83,19 @@ def _sign(batch: list[tuple[int, Document]], opts: ScanOptions) -> list[tuple[in
     return [(row, (doc.id, f)) for (row, doc), f in zip(batch, found, strict=True)]
 
 
+def _capped_and_blocks(found: Any) -> tuple[int, Any]:
+    """What ``_bucket_pairs`` found: the capped buckets counted, and the pair blocks keyed 0."""
+    capped = found.filter(lambda item: item[0] == "capped").map(lambda item: item[1]).fold(0, add)
+    return capped, found.filter(lambda item: item[0] == "pairs").map(lambda item: (0, item[1]))
+
+
 def near_duplicates(feats: Any, opts: ScanOptions, partitions: int) -> NearDuplicates:
     """Document level: (band, key) buckets -> candidate pairs -> exact Jaccard, as the local scan."""
     keyed = feats.mapPartitions(lambda part: _doc_blocks(part, partitions))
     found = _bucket_pairs(keyed, opts.max_bucket_size, partitions).persist()
-    capped = found.filter(lambda item: item[0] == "capped").map(lambda item: item[1]).fold(0, add)
+    capped, blocks = _capped_and_blocks(found)
     pairs = (
-        found.filter(lambda item: item[0] == "pairs")
-        .map(lambda item: (0, item[1]))
-        .mapPartitions(lambda blocks: _spread_pairs(blocks, partitions))
+        blocks.mapPartitions(lambda blocks: _spread_pairs(blocks, partitions))
         .partitionBy(partitions, _identity)
         .mapPartitions(_unique_pairs)
         .persist()
@@ -197,11 +201,9 @@ def passages(rows: Any, opts: ScanOptions, partitions: int) -> Passages:
     """Passage level: window buckets -> window pairs across documents -> aligned matches per document pair."""
     keyed = rows.mapPartitions(lambda part: _window_blocks(part, opts, partitions))
     found = _bucket_pairs(keyed, opts.max_bucket_size, partitions, WINDOW_BITS).persist()
-    capped = found.filter(lambda item: item[0] == "capped").map(lambda item: item[1]).fold(0, add)
+    capped, blocks = _capped_and_blocks(found)
     per_doc_pair = (
-        found.filter(lambda item: item[0] == "pairs")
-        .map(lambda item: (0, item[1]))
-        .mapPartitions(lambda blocks: _spread_window_pairs(blocks, partitions))
+        blocks.mapPartitions(lambda blocks: _spread_window_pairs(blocks, partitions))
         .partitionBy(partitions, _identity)
         .mapPartitions(_document_pairs)
         .persist()
