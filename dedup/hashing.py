@@ -109,7 +109,7 @@ def byte_run_hashes(data: U8, starts: I64, ends: I64) -> U64:
             at, at_lengths = at[go_on], at_lengths[go_on]
     for long in longest:
         h[long] = _chunked(data[starts[long] : ends[long]].tobytes())
-    return _fmix64_inplace(h)
+    return fmix64_inplace(h)
 
 
 def _fmix64_int(h: int) -> int:
@@ -122,10 +122,10 @@ def _fmix64_int(h: int) -> int:
 
 def fmix64(values: U64) -> U64:
     """MurmurHash3's 64-bit finaliser: an avalanching bijection on uint64 arrays."""
-    return _fmix64_inplace(values.copy())
+    return fmix64_inplace(values.copy())
 
 
-def _fmix64_inplace(h: U64) -> U64:
+def fmix64_inplace(h: U64) -> U64:
     """``fmix64`` overwriting ``h``: no temporary arrays but one for the shifts."""
     shifted = np.empty_like(h)
     with np.errstate(over="ignore"):
@@ -175,4 +175,4 @@ def combine_runs(values: U64, k: int) -> U64:
         for j in range(1, k):
             np.bitwise_xor(h, values[j : j + n], out=h)
             np.multiply(h, _MULTIPLIER, out=h)
-    return _fmix64_inplace(h)
+    return fmix64_inplace(h)

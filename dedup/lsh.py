@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 import numpy as np
 import numpy.typing as npt
 
-from dedup.hashing import U32, U64, _fmix64_inplace
+from dedup.hashing import U32, U64, fmix64_inplace
 from dedup.parallel import ordered_map
 
 I64 = npt.NDArray[np.int64]
@@ -85,7 +85,7 @@ def band_keys(signatures: U32, bands: int, rows: int) -> U64:
         for row in range(rows):
             np.bitwise_xor(h, cells[:, :, row], out=h)
             np.multiply(h, _MULTIPLIER, out=h)
-    return _fmix64_inplace(h)
+    return fmix64_inplace(h)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
@@ -153,10 +152,10 @@ def scan_command(
         return EXIT_INPUT_PROBLEMS if problems.count else EXIT_OK
     # Read once, as the files stream in; past options.memory_bytes the texts wait on disk.
     stream = read_stream(paths, kwargs, problems)
-    with progress_bar(not quiet) as progress, contextlib.ExitStack() as open_files:
-        documents = open_files.enter_context(
-            Corpus.collect(stream, memory_chars=options.memory_bytes, progress=progress)
-        )
+    with (
+        progress_bar(not quiet) as progress,
+        Corpus.collect(stream, memory_chars=options.memory_bytes, progress=progress) as documents,
+    ):
         if not len(documents):
             raise InputError(", ".join(paths), None, "no documents to scan")
         texts: Mapping[str, str] = documents.texts
