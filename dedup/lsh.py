@@ -300,7 +300,7 @@ class SpilledBands:
 
     def _write(self, keys: U64) -> None:
         for band, file in enumerate(self._files):
-            file.write(np.ascontiguousarray(keys[:, band]).tobytes())
+            file.write(np.ascontiguousarray(keys[:, band]).data)
 
     @property
     def spilled(self) -> bool:

@@ -90,7 +90,9 @@ def prepare_chunk(work: tuple[Sequence[Document], ScanOptions], span: tuple[int,
         owner=owner,
         window_start=w_start,
         window_stop=w_stop,
-        window_keys=keys,
+        # Column-major: the parent writes each band's keys to its own file, and a
+        # contiguous column is written as it is (a row-major column is gathered and copied).
+        window_keys=np.asfortranarray(keys),
     )
 
 
@@ -185,6 +187,10 @@ class TokenStore:
     ) -> None:
         self._chunk_of = np.zeros(n_documents, dtype=np.int64)
         self._chunks: list[_Kept] = []
+        # Where document i's first token hash is: an index into its chunk's array when the
+        # chunk is held, into the spill file read as uint64 when it is spilled.
+        self._first_hash = np.zeros(n_documents, dtype=np.int64)
+        self._chunk_held: list[bool] = []
         self.words = np.zeros(n_documents, dtype=np.int64)
         self._memory_bytes = memory_bytes
         self._held = 0
@@ -227,14 +233,23 @@ class TokenStore:
                 chunk.ends,
                 (0, 0, 0),
             )
+            self._first_hash[chunk.first : chunk.first + n] = chunk.bounds[:-1]
         else:
+            self._spill.append(
+                bytes(-self._spill.size % 8)
+            )  # hashes start on 8 bytes: a uint64 view reads them
             at = (
                 self._spill.append(chunk.hashes.tobytes()),
                 self._spill.append(chunk.starts.tobytes()),
                 self._spill.append(chunk.ends.tobytes()),
             )
+            # Written now, not when 1 MB is pending: a chunk holds far more, and mapped reads
+            # (``window_hashes``) see only what is in the file.
+            self._spill.flush()
             kept = _Kept(chunk.first, chunk.bounds, chunk.starts.dtype, None, None, None, at)
+            self._first_hash[chunk.first : chunk.first + n] = at[0] // 8 + chunk.bounds[:-1]
         self._chunks.append(kept)
+        self._chunk_held.append(kept.hashes is not None)
 
     def tokens(self, i: int) -> Tokens:
         """Document i's token offsets and hashes: what alignment and shingling read.
@@ -256,16 +271,34 @@ class TokenStore:
         found = Tokens(text="", starts=cast(I64, starts), ends=cast(I64, ends), hashes=hashes)
         return found if chunk.hashes is not None else self._recent.keep(i, found)
 
-    def hashes(self, i: int) -> U64:
-        """Document i's token hashes alone: one read where ``tokens(i)`` makes three."""
-        cached = self._recent.get(i)
-        if cached is not None:
-            return cached.hashes
-        chunk, a, b = self._locate(i)
-        if chunk.hashes is not None:
-            return chunk.hashes[a:b]
-        found: U64 = self._read(chunk.at[0], a, b, np.dtype(np.uint64))
-        return found
+    def window_hashes(self, docs: I64, starts: I64, width: int) -> U64:
+        """Token hashes of many windows at once, one row each: shape ``(len(docs), width)``.
+
+        Row p holds document ``docs[p]``'s hashes of tokens ``starts[p]`` on; columns past
+        the document's last token repeat it (callers mask them). A chance collision is
+        checked on two windows of 20 tokens, so reading just those (through a memory map
+        when spilled) costs far less than reading both whole documents.
+        """
+        out: U64 = np.empty((len(docs), width), dtype=np.uint64)
+        if len(docs) == 0 or width == 0:
+            return out
+        last = np.maximum(self.words[docs], 1) - 1
+        at = self._first_hash[docs][:, None] + np.minimum(starts[:, None] + np.arange(width), last[:, None])
+        chunk_of = self._chunk_of[docs]
+        held = np.array(self._chunk_held)[chunk_of]
+        for c in np.unique(chunk_of[held]).tolist():
+            rows = np.flatnonzero(chunk_of == c)
+            out[rows] = cast(U64, self._chunks[c].hashes)[at[rows]]
+        if held.all():
+            return out
+        rows = np.flatnonzero(~held)
+        if self._spill is None:
+            raise RuntimeError("spilled tokens without a spill file")
+        with self._spill.mapped() as view:
+            in_file = np.frombuffer(cast(bytes, view), dtype=np.uint64, count=self._spill.written // 8)
+            out[rows] = in_file[at[rows]]
+            del in_file  # the view must go before the mapping closes
+        return out
 
     def _locate(self, i: int) -> tuple[_Kept, int, int]:
         """Document i's chunk and its token range there."""

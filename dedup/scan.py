@@ -45,7 +45,7 @@ from dedup.windows import (
     grow,
     merge_region_lists,
     on_diagonal,
-    shared_shingle_counts,
+    shared_shingle_counts_of_rows,
     shares_shingles,
 )
 
@@ -316,12 +316,9 @@ def _align_groups(work: _AlignWork, piece: tuple[int, int]) -> tuple[list[Match]
     b_starts, b_stops = work.windows.start[right].tolist(), work.windows.stop[right].tolist()
     a_docs, b_docs = work.windows.owner[left].tolist(), work.windows.owner[right].tolist()
     firsts = [first - first_row for first, _ in groups]
-    # The check reads only token hashes (one read of a spilled document, not three); the
-    # few pairs that pass it read their whole tokens for alignment.
-    hashes = {i: work.store.hashes(i) for i in {d for lo in firsts for d in (a_docs[lo], b_docs[lo])}}
-    checked = _shares_shingles_many(
-        work, left, right, firsts, [last - first for first, last in groups], hashes
-    )
+    # The check reads only the checked windows' token hashes; the few pairs that pass it
+    # read their whole tokens for alignment.
+    checked = _shares_shingles_many(work, left, right, firsts, [last - first for first, last in groups])
     matches: list[Match] = []
     regions_aligned = 0
     for (first, last), passed in zip(groups, checked, strict=True):
@@ -342,24 +339,19 @@ _FIRST_CHECKED = 8  # window pairs of each document pair checked first; the rest
 
 
 def _shares_shingles_many(
-    work: _AlignWork, left: I32, right: I32, firsts: list[int], sizes: list[int], hashes: dict[int, U64]
+    work: _AlignWork, left: I32, right: I32, firsts: list[int], sizes: list[int]
 ) -> list[bool]:
     """``windows.shares_shingles`` for every document pair of a piece, vectorised.
 
     Document pair g holds window pairs ``firsts[g] : firsts[g] + sizes[g]`` of ``left`` and
-    ``right``; the piece's documents' token hashes are joined into one array, and only
-    the checked windows' shingles are hashed. A copied passage shows in its first window
-    pairs, so only their first few are checked at first.
+    ``right``. Only the checked windows' tokens are read (most pairs are chance collisions,
+    whose documents are never read whole), and only their shingles hashed. A copied
+    passage shows in its first window pairs, so only their first few are checked at first.
     """
     opts = work.opts
     if opts.min_shared_shingles <= 0:
         return [True] * len(firsts)
     k = opts.passage_shingle_size
-    docs = sorted(hashes)
-    lengths = np.array([len(hashes[d]) for d in docs], dtype=np.int64)
-    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    joined = np.concatenate([hashes[d] for d in docs])
-    at = np.array(docs, dtype=np.int64)
     owner, start, stop = work.windows.owner, work.windows.start, work.windows.stop
     first, size = np.array(firsts, dtype=np.int64), np.array(sizes, dtype=np.int64)
     passed = np.zeros(len(firsts), dtype=bool)
@@ -371,10 +363,11 @@ def _shares_shingles_many(
         ends = np.cumsum(counts)
         rows = np.repeat(first[todo] + lo - (ends - counts), counts) + np.arange(int(ends[-1]))
         a, b = left[rows], right[rows]
-        a_first = offsets[np.searchsorted(at, owner[a])] + start[a].astype(np.int64)
-        b_first = offsets[np.searchsorted(at, owner[b])] + start[b].astype(np.int64)
         a_len, b_len = (stop[a] - start[a]).astype(np.int64), (stop[b] - start[b]).astype(np.int64)
-        shared = shared_shingle_counts(joined, a_first, a_len, b_first, b_len, k=k)
+        width = int(max(a_len.max(), b_len.max()))
+        a_tokens = work.store.window_hashes(owner[a].astype(np.int64), start[a].astype(np.int64), width)
+        b_tokens = work.store.window_hashes(owner[b].astype(np.int64), start[b].astype(np.int64), width)
+        shared = shared_shingle_counts_of_rows(a_tokens, a_len, b_tokens, b_len, k=k)
         passed[np.repeat(todo, counts)[shared >= opts.min_shared_shingles]] = True
     return cast(list[bool], passed.tolist())
 

@@ -163,23 +163,32 @@ def shared_shingle_counts(hashes: U64, a_first: I64, a_len: I64, b_first: I64, b
     """How many distinct shingles each window pair has in common, for many pairs at once.
 
     Window a of pair p is the tokens ``hashes[a_first[p] : a_first[p] + a_len[p]]``, window
-    b likewise; shingles are hashed as ``combine_runs`` hashes them. Only the windows'
-    own tokens are read and hashed, and each pair's shingles are compared all against all
+    b likewise; shingles are hashed as ``combine_runs`` hashes them.
+    """
+    width = int(max(a_len.max(), b_len.max())) if len(a_first) else 0
+    columns = np.arange(width, dtype=np.int64)
+    a = hashes[np.minimum(a_first[:, None] + columns, len(hashes) - 1)]
+    b = hashes[np.minimum(b_first[:, None] + columns, len(hashes) - 1)]
+    return shared_shingle_counts_of_rows(a, a_len, b, b_len, k=k)
+
+
+def shared_shingle_counts_of_rows(a_tokens: U64, a_len: I64, b_tokens: U64, b_len: I64, *, k: int) -> I64:
+    """``shared_shingle_counts`` of windows given as rows of token hashes.
+
+    Row p of ``a_tokens`` holds window a of pair p in its first ``a_len[p]`` columns
+    (the rest are ignored); likewise b. Each pair's shingles are compared all against all
     (a window has about 18), which numpy does far faster than building Python sets.
     """
-    counts = np.zeros(len(a_first), dtype=np.int64)
-    if len(a_first) == 0:
+    counts = np.zeros(len(a_tokens), dtype=np.int64)
+    width = a_tokens.shape[1] if a_tokens.ndim == 2 else 0
+    if len(a_tokens) == 0 or width < k:
         return counts
-    width = int(max(a_len.max(), b_len.max()))
-    if width < k:
-        return counts
-    tokens = np.arange(width, dtype=np.int64)
     columns = np.arange(width - k + 1, dtype=np.int64)
     before = np.tri(len(columns), k=-1, dtype=bool)  # before[j, i]: column i comes before column j
-    for lo in range(0, len(a_first), _ROWS_AT_ONCE):
-        hi = min(lo + _ROWS_AT_ONCE, len(a_first))
-        a = _window_shingles(hashes, a_first[lo:hi], tokens, k)
-        b = _window_shingles(hashes, b_first[lo:hi], tokens, k)
+    for lo in range(0, len(a_tokens), _ROWS_AT_ONCE):
+        hi = min(lo + _ROWS_AT_ONCE, len(a_tokens))
+        a = _row_shingles(a_tokens[lo:hi], k)
+        b = _row_shingles(b_tokens[lo:hi], k)
         a_valid = columns < (a_len[lo:hi, None] - k + 1)
         b_valid = columns < (b_len[lo:hi, None] - k + 1)
         hit = a_valid & ((a[:, :, None] == b[:, None, :]) & b_valid[:, None, :]).any(axis=2)
@@ -192,16 +201,14 @@ def shared_shingle_counts(hashes: U64, a_first: I64, a_len: I64, b_first: I64, b
     return counts
 
 
-def _window_shingles(hashes: U64, first: I64, tokens: I64, k: int) -> U64:
-    """Shingle hashes of windows of ``len(tokens)`` tokens from ``first`` on, one row each.
+def _row_shingles(tokens: U64, k: int) -> U64:
+    """Shingle hashes of each row of tokens: shape ``(rows, width - k + 1)``.
 
-    Rows are hashed as one run of tokens; the runs crossing from one row to the next are
-    cut off. Tokens past the end of ``hashes`` read as its last one (such columns are masked).
+    Rows are hashed as one run of tokens; the runs crossing from one row to the next are cut off.
     """
-    at = np.minimum(first[:, None] + tokens, len(hashes) - 1)
-    flat = combine_runs(hashes[at].ravel(), k)
-    width = len(tokens)
-    rows = np.concatenate((flat, np.zeros(k - 1, dtype=np.uint64))).reshape(len(first), width)
+    width = tokens.shape[1]
+    flat = combine_runs(np.ascontiguousarray(tokens).ravel(), k)
+    rows = np.concatenate((flat, np.zeros(k - 1, dtype=np.uint64))).reshape(len(tokens), width)
     shingles: U64 = rows[:, : width - k + 1]
     return shingles
 

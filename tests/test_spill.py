@@ -130,12 +130,39 @@ def test_spilled_token_arrays_read_back_as_the_tokens(texts: list[str], memory_b
         for first in range(0, len(docs), 3):  # chunks of three: some held, then the rest spilled
             store.add(prepare_chunk((docs, opts), (first, min(first + 3, len(docs)))))
         for i, expected in enumerate(tokenize_many(texts)):
-            assert store.hashes(i).tolist() == expected.hashes.tolist()  # before tokens(i) caches it
             got = store.tokens(i)
             assert got.hashes.tolist() == expected.hashes.tolist()
             assert got.starts.tolist() == expected.starts.tolist()
             assert got.ends.tolist() == expected.ends.tolist()
             assert store.words[i] == len(expected)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    texts=st.lists(_texts, min_size=1, max_size=10),
+    memory_bytes=st.integers(0, 400),
+    windows=st.lists(st.tuples(st.integers(0, 9), st.integers(0, 30)), min_size=1, max_size=12),
+    width=st.integers(1, 25),
+)
+def test_window_hashes_are_the_tokens_slices_held_or_spilled(
+    texts: list[str], memory_bytes: int, windows: list[tuple[int, int]], width: int
+) -> None:
+    docs = [Document(f"d{i}", t) for i, t in enumerate(texts)]
+    expected = tokenize_many(texts)
+    asked = [(d % len(docs), start) for d, start in windows if len(expected[d % len(docs)])]
+    with TokenStore(len(docs), memory_bytes=memory_bytes) as store:
+        for first in range(0, len(docs), 3):  # chunks of three: some held, then the rest spilled
+            store.add(prepare_chunk((docs, ScanOptions()), (first, min(first + 3, len(docs)))))
+        got = store.window_hashes(
+            np.array([d for d, _ in asked], dtype=np.int64),
+            np.array([s for _, s in asked], dtype=np.int64),
+            width,
+        )
+    assert got.shape == (len(asked), width)
+    for row, (d, start) in zip(got.tolist(), asked, strict=True):
+        hashes = expected[d].hashes.tolist()
+        # past the document's end, columns repeat its last token
+        assert row == [hashes[min(start + c, len(hashes) - 1)] for c in range(width)]
 
 
 def test_a_scan_with_everything_spilled_gives_the_same_result_as_in_memory() -> None:

@@ -126,7 +126,6 @@ def _check_pair_by_pair(
     right: np.ndarray,
     firsts: list[int],
     sizes: list[int],
-    tokens: dict[int, object],
 ) -> list[bool]:
     """The reference for the local engine's piece-at-once check: ``shares_shingles`` per document pair."""
     w, opts = work.windows, work.opts
