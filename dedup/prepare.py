@@ -187,10 +187,12 @@ class TokenStore:
     ) -> None:
         self._chunk_of = np.zeros(n_documents, dtype=np.int64)
         self._chunks: list[_Kept] = []
-        # Where document i's first token hash is: an index into its chunk's array when the
-        # chunk is held, into the spill file read as uint64 when it is spilled.
-        self._first_hash = np.zeros(n_documents, dtype=np.int64)
-        self._chunk_held: list[bool] = []
+        # Every token's tag (the low 16 bits of its hash), always in memory: 2 bytes a word,
+        # which let chance collisions be told apart without reading the tokens.
+        self._tag_parts: list[npt.NDArray[np.uint16]] = []
+        self._tags: npt.NDArray[np.uint16] | None = None
+        self._first_tag = np.zeros(n_documents, dtype=np.int64)
+        self._tag_count = 0
         self.words = np.zeros(n_documents, dtype=np.int64)
         self._memory_bytes = memory_bytes
         self._held = 0
@@ -233,23 +235,18 @@ class TokenStore:
                 chunk.ends,
                 (0, 0, 0),
             )
-            self._first_hash[chunk.first : chunk.first + n] = chunk.bounds[:-1]
         else:
-            self._spill.append(
-                bytes(-self._spill.size % 8)
-            )  # hashes start on 8 bytes: a uint64 view reads them
             at = (
                 self._spill.append(chunk.hashes.tobytes()),
                 self._spill.append(chunk.starts.tobytes()),
                 self._spill.append(chunk.ends.tobytes()),
             )
-            # Written now, not when 1 MB is pending: a chunk holds far more, and mapped reads
-            # (``window_hashes``) see only what is in the file.
-            self._spill.flush()
             kept = _Kept(chunk.first, chunk.bounds, chunk.starts.dtype, None, None, None, at)
-            self._first_hash[chunk.first : chunk.first + n] = at[0] // 8 + chunk.bounds[:-1]
         self._chunks.append(kept)
-        self._chunk_held.append(kept.hashes is not None)
+        self._tag_parts.append(chunk.hashes.astype(np.uint16))  # the cast keeps the low 16 bits
+        self._first_tag[chunk.first : chunk.first + n] = self._tag_count + chunk.bounds[:-1]
+        self._tag_count += len(chunk.hashes)
+        self._tags = None
 
     def tokens(self, i: int) -> Tokens:
         """Document i's token offsets and hashes: what alignment and shingling read.
@@ -271,34 +268,26 @@ class TokenStore:
         found = Tokens(text="", starts=cast(I64, starts), ends=cast(I64, ends), hashes=hashes)
         return found if chunk.hashes is not None else self._recent.keep(i, found)
 
-    def window_hashes(self, docs: I64, starts: I64, width: int) -> U64:
-        """Token hashes of many windows at once, one row each: shape ``(len(docs), width)``.
+    def finish(self) -> None:
+        """Join the tags of every chunk added (call before forking workers that read them)."""
+        if self._tags is None:
+            self._tags = np.concatenate(self._tag_parts) if self._tag_parts else np.empty(0, np.uint16)
+            self._tag_parts = [self._tags]
 
-        Row p holds document ``docs[p]``'s hashes of tokens ``starts[p]`` on; columns past
-        the document's last token repeat it (callers mask them). A chance collision is
-        checked on two windows of 20 tokens, so reading just those (through a memory map
-        when spilled) costs far less than reading both whole documents.
+    def window_tags(self, docs: I64, starts: I64, width: int) -> npt.NDArray[np.uint16]:
+        """Token tags of many windows at once, one row each: shape ``(len(docs), width)``.
+
+        Row p holds the tags of document ``docs[p]``'s tokens ``starts[p]`` on; columns
+        past the document's last token repeat it (callers mask them). Equal tokens have
+        equal tags, so a count of equal tag shingles never falls below the count of equal
+        shingles: tags can rule a window pair out, never in.
         """
-        out: U64 = np.empty((len(docs), width), dtype=np.uint64)
-        if len(docs) == 0 or width == 0:
-            return out
+        self.finish()
+        tags = cast(npt.NDArray[np.uint16], self._tags)
         last = np.maximum(self.words[docs], 1) - 1
-        at = self._first_hash[docs][:, None] + np.minimum(starts[:, None] + np.arange(width), last[:, None])
-        chunk_of = self._chunk_of[docs]
-        held = np.array(self._chunk_held)[chunk_of]
-        for c in np.unique(chunk_of[held]).tolist():
-            rows = np.flatnonzero(chunk_of == c)
-            out[rows] = cast(U64, self._chunks[c].hashes)[at[rows]]
-        if held.all():
-            return out
-        rows = np.flatnonzero(~held)
-        if self._spill is None:
-            raise RuntimeError("spilled tokens without a spill file")
-        with self._spill.mapped() as view:
-            in_file = np.frombuffer(cast(bytes, view), dtype=np.uint64, count=self._spill.written // 8)
-            out[rows] = in_file[at[rows]]
-            del in_file  # the view must go before the mapping closes
-        return out
+        at = self._first_tag[docs][:, None] + np.minimum(starts[:, None] + np.arange(width), last[:, None])
+        found: npt.NDArray[np.uint16] = tags[at]
+        return found
 
     def _locate(self, i: int) -> tuple[_Kept, int, int]:
         """Document i's chunk and its token range there."""

@@ -43,9 +43,9 @@ from dedup.windows import (
     WindowPairs,
     cap_partners,
     grow,
+    matching_positions,
     merge_region_lists,
     on_diagonal,
-    shared_shingle_counts_of_rows,
     shares_shingles,
 )
 
@@ -91,6 +91,7 @@ def _scan_corpus(docs: Corpus, opts: ScanOptions, report: Progress) -> ScanResul
         SpilledBands(passage_bands(opts)[0], memory_bytes=opts.memory_bytes) as spill,
     ):
         signatures, shingles, windows = _prepare(docs, opts, jobs, store, spill, report)
+        store.finish()
         near = _near_duplicates(docs, store, signatures, shingles, opts)
         del signatures
         found = _passages(docs, store, windows, spill, opts, jobs, report) if opts.passages else _NO_PASSAGES
@@ -316,8 +317,8 @@ def _align_groups(work: _AlignWork, piece: tuple[int, int]) -> tuple[list[Match]
     b_starts, b_stops = work.windows.start[right].tolist(), work.windows.stop[right].tolist()
     a_docs, b_docs = work.windows.owner[left].tolist(), work.windows.owner[right].tolist()
     firsts = [first - first_row for first, _ in groups]
-    # The check reads only the checked windows' token hashes; the few pairs that pass it
-    # read their whole tokens for alignment.
+    # The tag check reads no document; the few pairs that pass it are read whole, checked
+    # exactly and aligned.
     checked = _shares_shingles_many(work, left, right, firsts, [last - first for first, last in groups])
     matches: list[Match] = []
     regions_aligned = 0
@@ -327,7 +328,7 @@ def _align_groups(work: _AlignWork, piece: tuple[int, int]) -> tuple[list[Match]
         lo, hi = first - first_row, last - first_row
         i, j = a_docs[lo], b_docs[lo]
         windows = (a_starts[lo:hi], a_stops[lo:hi], b_starts[lo:hi], b_stops[lo:hi])
-        pair_matches, regions = _align_windows(
+        pair_matches, regions = align_pair(
             work.docs[i], work.store.tokens(i), work.docs[j], work.store.tokens(j), windows, opts
         )
         matches.extend(pair_matches)
@@ -341,12 +342,14 @@ _FIRST_CHECKED = 8  # window pairs of each document pair checked first; the rest
 def _shares_shingles_many(
     work: _AlignWork, left: I32, right: I32, firsts: list[int], sizes: list[int]
 ) -> list[bool]:
-    """``windows.shares_shingles`` for every document pair of a piece, vectorised.
+    """Document pairs of a piece that may pass ``windows.shares_shingles``, decided on token tags.
 
     Document pair g holds window pairs ``firsts[g] : firsts[g] + sizes[g]`` of ``left`` and
-    ``right``. Only the checked windows' tokens are read (most pairs are chance collisions,
-    whose documents are never read whole), and only their shingles hashed. A copied
-    passage shows in its first window pairs, so only their first few are checked at first.
+    ``right``. Most pairs are chance collisions; telling them apart on the checked windows'
+    tags (``TokenStore.window_tags``, in memory) reads no document. A pair ruled out here
+    would fail the exact check too; the pairs kept are checked exactly by ``align_pair``.
+    A copied passage shows in its first window pairs, so only their first few are checked
+    at first.
     """
     opts = work.opts
     if opts.min_shared_shingles <= 0:
@@ -365,9 +368,9 @@ def _shares_shingles_many(
         a, b = left[rows], right[rows]
         a_len, b_len = (stop[a] - start[a]).astype(np.int64), (stop[b] - start[b]).astype(np.int64)
         width = int(max(a_len.max(), b_len.max()))
-        a_tokens = work.store.window_hashes(owner[a].astype(np.int64), start[a].astype(np.int64), width)
-        b_tokens = work.store.window_hashes(owner[b].astype(np.int64), start[b].astype(np.int64), width)
-        shared = shared_shingle_counts_of_rows(a_tokens, a_len, b_tokens, b_len, k=k)
+        a_tags = work.store.window_tags(owner[a].astype(np.int64), start[a].astype(np.int64), width)
+        b_tags = work.store.window_tags(owner[b].astype(np.int64), start[b].astype(np.int64), width)
+        shared = matching_positions(a_tags, a_len, b_tags, b_len, k=k)
         passed[np.repeat(todo, counts)[shared >= opts.min_shared_shingles]] = True
     return cast(list[bool], passed.tolist())
 

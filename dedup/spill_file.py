@@ -9,12 +9,9 @@ descriptor they inherit, each at its own offsets, with no locking.
 
 from __future__ import annotations
 
-import contextlib
-import mmap
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
 from typing import Generic, TypeVar
 
 Value = TypeVar("Value")
@@ -93,29 +90,6 @@ class SpillFile:
             data = self._file.read(length)
             self._file.seek(0, os.SEEK_END)  # appends write at the file position
             return data
-
-    @property
-    def written(self) -> int:
-        """Bytes in the file itself (``flush`` writes the rest)."""
-        return self._written
-
-    @contextlib.contextmanager
-    def mapped(self) -> Iterator[mmap.mmap | None]:
-        """The bytes written so far, memory-mapped read-only while the block runs (None if none).
-
-        For many small reads at once (a few windows of tokens from each of many documents),
-        a mapping costs a page fault where ``read`` costs a system call and a copy of the
-        whole range. The mapping is closed on exit, so its pages leave the process's memory;
-        views of it must not outlive the block.
-        """
-        if self._written == 0:
-            yield None
-            return
-        view = mmap.mmap(self._fd, self._written, access=mmap.ACCESS_READ)
-        try:
-            yield view
-        finally:
-            view.close()
 
     def close(self) -> None:
         """Remove the file."""

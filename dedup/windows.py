@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -134,7 +135,7 @@ def shares_shingles(a_hashes: U64, b_hashes: U64, windows: WindowPairs, *, k: in
     Tuesday") collide by chance, and their number grows with the square of the corpus. A
     copied passage gives far more: two windows holding the same 15 words share 13
     shingles. Checking costs microseconds per window pair; aligning a region, about a
-    hundred. ``shared_shingle_counts`` is the same count for many window pairs at once.
+    hundred. ``matching_positions`` rules out many window pairs at once.
 
     >>> h = np.arange(30, dtype=np.uint64)
     >>> shares_shingles(h, h[5:], ([0], [10], [0], [10]), k=3, least=3)
@@ -156,35 +157,32 @@ def shares_shingles(a_hashes: U64, b_hashes: U64, windows: WindowPairs, *, k: in
     return False
 
 
-_ROWS_AT_ONCE = 4096  # window pairs per block of shared_shingle_counts: about 3 MB of comparisons
+_ROWS_AT_ONCE = 4096  # window pairs per block of matching_positions: about 3 MB of comparisons
 
 
-def shared_shingle_counts(hashes: U64, a_first: I64, a_len: I64, b_first: I64, b_len: I64, *, k: int) -> I64:
-    """How many distinct shingles each window pair has in common, for many pairs at once.
+def matching_positions(
+    a_tokens: npt.NDArray[np.integer[Any]],
+    a_len: I64,
+    b_tokens: npt.NDArray[np.integer[Any]],
+    b_len: I64,
+    *,
+    k: int,
+) -> I64:
+    """For each window pair, how many shingle positions of window a have their shingle in window b.
 
-    Window a of pair p is the tokens ``hashes[a_first[p] : a_first[p] + a_len[p]]``, window
-    b likewise; shingles are hashed as ``combine_runs`` hashes them.
-    """
-    width = int(max(a_len.max(), b_len.max())) if len(a_first) else 0
-    columns = np.arange(width, dtype=np.int64)
-    a = hashes[np.minimum(a_first[:, None] + columns, len(hashes) - 1)]
-    b = hashes[np.minimum(b_first[:, None] + columns, len(hashes) - 1)]
-    return shared_shingle_counts_of_rows(a, a_len, b, b_len, k=k)
-
-
-def shared_shingle_counts_of_rows(a_tokens: U64, a_len: I64, b_tokens: U64, b_len: I64, *, k: int) -> I64:
-    """``shared_shingle_counts`` of windows given as rows of token hashes.
-
-    Row p of ``a_tokens`` holds window a of pair p in its first ``a_len[p]`` columns
-    (the rest are ignored); likewise b. Each pair's shingles are compared all against all
-    (a window has about 18), which numpy does far faster than building Python sets.
+    Row p of ``a_tokens`` holds window a of pair p in its first ``a_len[p]`` columns (the
+    rest are ignored), likewise b; values may be of any integer type, and shingles are
+    hashed from them as ``combine_runs`` hashes tokens. Each pair's shingles are compared
+    all against all (a window has about 18), which numpy does far faster than building
+    Python sets. A shingle repeated in a counts at each position, so the count never falls below the
+    number of distinct shingles shared, whatever tokens the values stand for: on values
+    that merge tokens (tags, a few bits of each hash), it can rule a pair out, never in.
     """
     counts = np.zeros(len(a_tokens), dtype=np.int64)
     width = a_tokens.shape[1] if a_tokens.ndim == 2 else 0
     if len(a_tokens) == 0 or width < k:
         return counts
     columns = np.arange(width - k + 1, dtype=np.int64)
-    before = np.tri(len(columns), k=-1, dtype=bool)  # before[j, i]: column i comes before column j
     for lo in range(0, len(a_tokens), _ROWS_AT_ONCE):
         hi = min(lo + _ROWS_AT_ONCE, len(a_tokens))
         a = _row_shingles(a_tokens[lo:hi], k)
@@ -193,21 +191,16 @@ def shared_shingle_counts_of_rows(a_tokens: U64, a_len: I64, b_tokens: U64, b_le
         b_valid = columns < (b_len[lo:hi, None] - k + 1)
         hit = a_valid & ((a[:, :, None] == b[:, None, :]) & b_valid[:, None, :]).any(axis=2)
         counts[lo:hi] = hit.sum(axis=1)
-        # A shingle a window repeats counts once; only rows with two hits or more can hold one.
-        again = np.flatnonzero(counts[lo:hi] >= 2)
-        a, hit = a[again], hit[again]
-        repeat = ((a[:, :, None] == a[:, None, :]) & before).any(axis=2)
-        counts[lo + again] = (hit & ~repeat).sum(axis=1)
     return counts
 
 
-def _row_shingles(tokens: U64, k: int) -> U64:
+def _row_shingles(tokens: npt.NDArray[np.integer[Any]], k: int) -> U64:
     """Shingle hashes of each row of tokens: shape ``(rows, width - k + 1)``.
 
     Rows are hashed as one run of tokens; the runs crossing from one row to the next are cut off.
     """
     width = tokens.shape[1]
-    flat = combine_runs(np.ascontiguousarray(tokens).ravel(), k)
+    flat = combine_runs(np.ascontiguousarray(tokens, dtype=np.uint64).ravel(), k)
     rows = np.concatenate((flat, np.zeros(k - 1, dtype=np.uint64))).reshape(len(tokens), width)
     shingles: U64 = rows[:, : width - k + 1]
     return shingles

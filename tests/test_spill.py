@@ -144,7 +144,7 @@ def test_spilled_token_arrays_read_back_as_the_tokens(texts: list[str], memory_b
     windows=st.lists(st.tuples(st.integers(0, 9), st.integers(0, 30)), min_size=1, max_size=12),
     width=st.integers(1, 25),
 )
-def test_window_hashes_are_the_tokens_slices_held_or_spilled(
+def test_window_tags_are_the_low_bits_of_the_tokens_hashes_held_or_spilled(
     texts: list[str], memory_bytes: int, windows: list[tuple[int, int]], width: int
 ) -> None:
     docs = [Document(f"d{i}", t) for i, t in enumerate(texts)]
@@ -153,14 +153,14 @@ def test_window_hashes_are_the_tokens_slices_held_or_spilled(
     with TokenStore(len(docs), memory_bytes=memory_bytes) as store:
         for first in range(0, len(docs), 3):  # chunks of three: some held, then the rest spilled
             store.add(prepare_chunk((docs, ScanOptions()), (first, min(first + 3, len(docs)))))
-        got = store.window_hashes(
+        got = store.window_tags(
             np.array([d for d, _ in asked], dtype=np.int64),
             np.array([s for _, s in asked], dtype=np.int64),
             width,
         )
     assert got.shape == (len(asked), width)
     for row, (d, start) in zip(got.tolist(), asked, strict=True):
-        hashes = expected[d].hashes.tolist()
+        hashes = [h & 0xFFFF for h in expected[d].hashes.tolist()]
         # past the document's end, columns repeat its last token
         assert row == [hashes[min(start + c, len(hashes) - 1)] for c in range(width)]
 

@@ -16,7 +16,7 @@ from dedup import Document, ScanOptions
 from dedup.hashing import U64, combine_runs
 from dedup.normalize import tokenize
 from dedup.scan import align_pair, compare, scan
-from dedup.windows import shared_shingle_counts, shares_shingles
+from dedup.windows import matching_positions, shares_shingles
 from tests.strategies import FILLER_WORDS, PASSAGE_WORDS
 
 NO_CHECK = ScanOptions(min_shared_shingles=0)
@@ -55,21 +55,31 @@ def test_shared_shingles_equal_the_hashed_reference(
 
 
 @settings(max_examples=200, deadline=None)
-@given(case=_window_pairs(), k=st.integers(1, 4))
-def test_vectorised_shared_counts_equal_the_reference_for_each_pair(
-    case: tuple[U64, U64, list[tuple[int, int, int, int]]], k: int
+@given(case=_window_pairs(), k=st.integers(1, 4), bits=st.sampled_from([0, 1, 2, 64]))
+def test_positions_matched_on_merged_tokens_never_undercount_the_shared_shingles(
+    case: tuple[U64, U64, list[tuple[int, int, int, int]]], k: int, bits: int
 ) -> None:
+    # Tags that merge tokens (here: keep only ``bits`` low bits, so values 0-4 collide) may
+    # match more positions than the tokens share shingles, never fewer: the prefilter is safe.
     a, b, pairs = case
-    hashes = np.concatenate((a, b))
-    counts = shared_shingle_counts(
-        hashes,
-        np.array([p[0] for p in pairs], dtype=np.int64),
+    width = max(max(p[1] - p[0], p[3] - p[2]) for p in pairs)
+
+    def rows(tokens: U64, ranges: list[tuple[int, int]]) -> U64:
+        at = np.minimum(np.array([r[0] for r in ranges])[:, None] + np.arange(width), len(tokens) - 1)
+        return tokens[at] & np.uint64((1 << bits) - 1 if bits < 64 else 2**64 - 1)
+
+    counts = matching_positions(
+        rows(a, [p[:2] for p in pairs]),
         np.array([p[1] - p[0] for p in pairs], dtype=np.int64),
-        np.array([len(a) + p[2] for p in pairs], dtype=np.int64),
+        rows(b, [p[2:] for p in pairs]),
         np.array([p[3] - p[2] for p in pairs], dtype=np.int64),
         k=k,
     )
-    assert counts.tolist() == [_shared_by_hashing(a, b, p[:2], p[2:], k) for p in pairs]
+    for count, p in zip(counts.tolist(), pairs, strict=True):
+        assert count >= _shared_by_hashing(a, b, p[:2], p[2:], k)
+        if bits == 64:  # whole tokens: exactly the positions of a whose shingle is in b
+            in_b = set(combine_runs(b[p[2] : p[3]], k).tolist())
+            assert count == sum(s in in_b for s in combine_runs(a[p[0] : p[1]], k).tolist())
 
 
 def _window(words: list[str], phrase: list[str]) -> str:
