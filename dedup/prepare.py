@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from dedup.hashing import U32, U64, combine_runs
-from dedup.lsh import RECALL_WEIGHTS, band_keys, choose_bands
+from dedup.lsh import RECALL_WEIGHTS, band_keys, choose_bands, write_block
 from dedup.minhash import Signer
 from dedup.model import Document
 from dedup.normalize import Tokens, tokenize_many
@@ -61,11 +62,20 @@ class Chunk:
     window_start: I64
     window_stop: I64
     window_keys: U64
+    keys_file: str | None = None
 
 
-def prepare_chunk(work: tuple[Sequence[Document], ScanOptions], span: tuple[int, int]) -> Chunk:
-    """Tokenise, sign and window documents ``span[0]`` .. ``span[1] - 1`` of ``work``'s documents."""
-    docs, opts = work
+ChunkWork = tuple[Sequence[Document], ScanOptions, str | None]
+"""What ``prepare_chunk`` reads: the documents, the options, and a directory for window key blocks."""
+
+
+def prepare_chunk(work: ChunkWork, span: tuple[int, int]) -> Chunk:
+    """Tokenise, sign and window documents ``span[0]`` .. ``span[1] - 1`` of ``work``'s documents.
+
+    With a key directory, the windows' band keys are written there as a ``SpilledBands``
+    block (``keys_file``) instead of coming back in ``window_keys`` (then empty).
+    """
+    docs, opts, key_directory = work
     first, stop = span
     tokens = tokenize_many([docs[i].text for i in range(first, stop)])
     sets = shingle_sets_many(tokens, opts.shingle_size)
@@ -79,6 +89,11 @@ def prepare_chunk(work: tuple[Sequence[Document], ScanOptions], span: tuple[int,
     ends: Offsets = _concat([t.ends for t in tokens])
     if len(ends) == 0 or int(ends.max()) < 2**31:
         starts, ends = starts.astype(np.int32), ends.astype(np.int32)
+    keys_file = None
+    if key_directory is not None:
+        keys_file = str(Path(key_directory) / f"chunk-{first}.u64")
+        write_block(keys_file, keys)
+        keys = keys[:0]
     return Chunk(
         first=first,
         bounds=bounds,
@@ -90,9 +105,8 @@ def prepare_chunk(work: tuple[Sequence[Document], ScanOptions], span: tuple[int,
         owner=owner,
         window_start=w_start,
         window_stop=w_stop,
-        # Column-major: the parent writes each band's keys to its own file, and a
-        # contiguous column is written as it is (a row-major column is gathered and copied).
-        window_keys=np.asfortranarray(keys),
+        window_keys=keys,
+        keys_file=keys_file,
     )
 
 

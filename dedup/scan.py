@@ -51,6 +51,7 @@ from dedup.windows import (
 
 _CHUNK_DOCUMENTS = 256  # documents per unit of per-document work (one worker task)
 _PARALLEL_FROM = 2 * _CHUNK_DOCUMENTS  # documents from which jobs=None uses every core
+_CHARS_PER_WORD = 6  # about, in English news with its spaces: to guess a scan's window count from its text
 _CHUNK_GROUPS = 512  # document pairs per unit of alignment work
 
 Progress = Callable[[str, int, int], None]
@@ -143,11 +144,19 @@ def _prepare(
     shingles = np.zeros(len(docs), dtype=np.int64)
     owners, starts, stops = [], [], []
     report("tokenize", 0, len(docs))
-    for chunk in ordered_map(prepare_chunk, (docs, opts), spans, jobs=jobs if len(spans) > 1 else 1):
+    jobs = jobs if len(spans) > 1 else 1
+    # Workers write their window keys to disk themselves when the keys will not be held anyway.
+    expected_key_bytes = int(docs.chars.sum()) / (_CHARS_PER_WORD * opts.step) * 8 * spill.bands
+    writes_keys = jobs > 1 and opts.passages and expected_key_bytes > opts.memory_bytes
+    key_directory = spill.block_directory() if writes_keys else None
+    for chunk in ordered_map(prepare_chunk, (docs, opts, key_directory), spans, jobs=jobs):
         n = len(chunk.shingles)
         signatures[chunk.first : chunk.first + n] = chunk.signatures
         shingles[chunk.first : chunk.first + n] = chunk.shingles
-        spill.append(chunk.window_keys)
+        if chunk.keys_file is not None:
+            spill.append_block(chunk.keys_file, len(chunk.owner))
+        else:
+            spill.append(chunk.window_keys)
         owners.append(_narrow(chunk.owner))
         starts.append(_narrow(chunk.window_start))
         stops.append(_narrow(chunk.window_stop))

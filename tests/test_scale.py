@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from benchmarks.corpus import generate
 from dedup import Document, ScanOptions, scan
 from dedup.cluster import document_clusters
-from dedup.lsh import SpilledBands, candidate_pairs
+from dedup.lsh import SpilledBands, candidate_pairs, write_block
 from dedup.model import PassageCluster, Span
 from dedup.parallel import ordered_map
 from dedup.windows import Region, cap_partners, merge_regions
@@ -43,6 +43,24 @@ def test_spilled_bands_give_the_same_candidates_as_all_keys_in_memory(
         assert spill.spilled == (len(keys) > 7)
     assert found.pairs.tolist() == expected.pairs.tolist()
     assert found.capped_buckets == expected.capped_buckets
+
+
+def test_blocks_written_elsewhere_read_back_in_row_order_with_held_keys() -> None:
+    # What a scan's workers do: write blocks of window keys and hand in only the paths.
+    rng = np.random.default_rng(9)
+    keys = rng.integers(0, 12, size=(300, 3), dtype=np.uint64)
+    with SpilledBands(3, memory_bytes=8 * 3 * 50) as spill:
+        spill.append(keys[:40])  # held
+        directory = spill.block_directory()
+        for n, (lo, hi) in enumerate([(40, 41), (41, 200), (200, 200), (200, 300)]):
+            path = f"{directory}/worker-{n}.u64"
+            write_block(path, keys[lo:hi])
+            spill.append_block(path, hi - lo)
+        assert spill.rows == 300
+        assert spill.spilled
+        assert [spill.band(b).tolist() for b in range(3)] == keys.T.tolist()
+        found = spill.candidate_pairs(max_bucket_size=40, jobs=2)
+    assert found.pairs.tolist() == candidate_pairs(keys, max_bucket_size=40).pairs.tolist()
 
 
 def test_spilled_bands_with_groups_keep_exactly_the_pairs_across_groups() -> None:

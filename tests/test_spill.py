@@ -128,7 +128,7 @@ def test_spilled_token_arrays_read_back_as_the_tokens(texts: list[str], memory_b
     opts = ScanOptions()
     with TokenStore(len(docs), memory_bytes=memory_bytes) as store:
         for first in range(0, len(docs), 3):  # chunks of three: some held, then the rest spilled
-            store.add(prepare_chunk((docs, opts), (first, min(first + 3, len(docs)))))
+            store.add(prepare_chunk((docs, opts, None), (first, min(first + 3, len(docs)))))
         for i, expected in enumerate(tokenize_many(texts)):
             got = store.tokens(i)
             assert got.hashes.tolist() == expected.hashes.tolist()
@@ -152,7 +152,7 @@ def test_window_tags_are_the_low_bits_of_the_tokens_hashes_held_or_spilled(
     asked = [(d % len(docs), start) for d, start in windows if len(expected[d % len(docs)])]
     with TokenStore(len(docs), memory_bytes=memory_bytes) as store:
         for first in range(0, len(docs), 3):  # chunks of three: some held, then the rest spilled
-            store.add(prepare_chunk((docs, ScanOptions()), (first, min(first + 3, len(docs)))))
+            store.add(prepare_chunk((docs, ScanOptions(), None), (first, min(first + 3, len(docs)))))
         got = store.window_tags(
             np.array([d for d, _ in asked], dtype=np.int64),
             np.array([s for _, s in asked], dtype=np.int64),
