@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from benchmarks.corpus import generate
 from dedup import Document, ScanOptions, scan
+from dedup import windows as windows_module
 from dedup.cluster import document_clusters
 from dedup.lsh import SpilledBands, candidate_pairs, write_block
 from dedup.model import PassageCluster, Span
@@ -257,7 +258,7 @@ def _merge_regions_reference(
 
 @settings(max_examples=300, deadline=None)
 @given(
-    pairs=st.lists(st.tuples(st.integers(0, 80), st.integers(0, 80)), min_size=1, max_size=25),
+    pairs=st.lists(st.tuples(st.integers(0, 80), st.integers(0, 80)), min_size=1, max_size=100),
     gap=st.integers(0, 10),
     margin=st.integers(0, 20),
     diagonal_gap=st.integers(0, 10),
@@ -281,3 +282,41 @@ def test_merge_regions_on_lists_equals_the_numpy_reference(
         diagonal_gap=diagonal_gap,
     )
     assert found == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    windows=st.lists(
+        st.tuples(st.integers(-5, 300), st.integers(1, 30), st.integers(-5, 300), st.integers(1, 30)),
+        min_size=1,
+        max_size=150,
+    ),
+    gap=st.integers(0, 10),
+    margin=st.integers(0, 20),
+    diagonal_gap=st.integers(0, 10),
+)
+def test_merging_in_numpy_gives_the_regions_of_merging_one_by_one(
+    windows: list[tuple[int, int, int, int]], gap: int, margin: int, diagonal_gap: int
+) -> None:
+    # Window ranges of any lengths, repeated starts and negative diagonals; the numpy path
+    # takes over from 128 window pairs on, so both must give the same regions in the same order.
+    a_starts = [w[0] for w in windows]
+    a_stops = [w[0] + w[1] for w in windows]
+    b_starts = [w[2] for w in windows]
+    b_stops = [w[2] + w[3] for w in windows]
+    one_by_one = windows_module._merge_in_python(
+        a_starts,
+        a_stops,
+        b_starts,
+        b_stops,
+        gap=gap,
+        a_len=320,
+        b_len=320,
+        margin=margin,
+        diagonal_gap=diagonal_gap,
+    )
+    a0, a1, b0, b1 = (np.array(v, dtype=np.int64) for v in (a_starts, a_stops, b_starts, b_stops))
+    in_numpy = windows_module._merge_in_numpy(
+        a0, a1, b0, b1, gap=gap, a_len=320, b_len=320, margin=margin, diagonal_gap=diagonal_gap
+    )
+    assert in_numpy == one_by_one
