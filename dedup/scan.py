@@ -328,7 +328,7 @@ def _align_groups(work: _AlignWork, piece: tuple[int, int]) -> tuple[list[Match]
     firsts = [first - first_row for first, _ in groups]
     # The tag check reads no document; the few pairs that pass it are read whole, checked
     # exactly and aligned.
-    checked = _shares_shingles_many(work, left, right, firsts, [last - first for first, last in groups])
+    checked = _may_share_shingles_many(work, left, right, firsts, [last - first for first, last in groups])
     matches: list[Match] = []
     regions_aligned = 0
     for (first, last), passed in zip(groups, checked, strict=True):
@@ -348,7 +348,7 @@ def _align_groups(work: _AlignWork, piece: tuple[int, int]) -> tuple[list[Match]
 _FIRST_CHECKED = 8  # window pairs of each document pair checked first; the rest only if those fail
 
 
-def _shares_shingles_many(
+def _may_share_shingles_many(
     work: _AlignWork, left: I32, right: I32, firsts: list[int], sizes: list[int]
 ) -> list[bool]:
     """Document pairs of a piece that may pass ``windows.shares_shingles``, decided on token tags.
