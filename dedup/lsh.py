@@ -327,14 +327,25 @@ class SpilledBands:
         return any(isinstance(piece, tuple) for piece in self._pieces)
 
     def band(self, band: int) -> U64:
-        """Every row's key in one band."""
-        parts = [
-            np.fromfile(piece[0], dtype=np.uint64, count=piece[1], offset=8 * band * piece[1])
-            if isinstance(piece, tuple)
-            else piece[:, band]
-            for piece in self._pieces
-        ]
-        return np.concatenate(parts) if parts else np.empty(0, np.uint64)
+        """Every row's key in one band.
+
+        Each piece is read straight into its place in the answer: reading the pieces and
+        joining them held the band twice (32 million keys at 1 GiB of news, per worker).
+        """
+        column: U64 = np.empty(self.rows, dtype=np.uint64)
+        at = 0
+        for piece in self._pieces:
+            if isinstance(piece, tuple):
+                path, rows = piece
+                with Path(path).open("rb") as file:
+                    file.seek(8 * band * rows)
+                    if file.readinto(column[at : at + rows].data.cast("B")) != 8 * rows:
+                        raise OSError(f"band key block {path} ended early")
+            else:
+                rows = len(piece)
+                column[at : at + rows] = piece[:, band]
+            at += rows
+        return column
 
     def candidate_pairs(
         self, *, max_bucket_size: int = 200, jobs: int = 1, groups: npt.NDArray[np.integer[Any]] | None = None
